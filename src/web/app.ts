@@ -3,7 +3,7 @@ import { payPortalRoutes } from './portal/pay';
 import { checkoutReachRouter } from './portal/checkout-reach';
 import { suspensionPage } from './portal/suspended';
 import { paymentsApiRouter } from './admin/api-payments';
-import { safeModeError, safeModeWarnings } from '../services/network/router-binding';
+import { safeModeError } from '../services/network/router-binding';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import express, { Express } from 'express';
@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { AppError } from '../domain/errors';
 import { errorJson } from '../lib/error-reply';
 import { healthRoutes } from './health';
-import { routerStateOf } from './router-state';
+import { routerStateOf, routerWarnings } from './router-state';
 import { KnexSessionStore } from './middleware/session-store';
 import { systemClock } from '../lib/clock';
 import { compress } from './middleware/compress';
@@ -61,9 +61,6 @@ export interface WebAppOptions {
   controller?: () => { mode: 'exclusive' | 'shared'; polls: number[] };
 }
 
-const ROOT = PROJECT_ROOT;
-
-/** Builds the Express app: health, captive portal, admin pages and admin API on one port. */
 /** The ids of the RADIUS sites, read at most once every few seconds (a page that lists vouchers asks each time). */
 function radiusSiteIdsOf(sites: WebContext['services']['sites']): () => Promise<number[]> {
   let kept: { at: number; ids: Promise<number[]> } | undefined;
@@ -78,13 +75,14 @@ function radiusSiteIdsOf(sites: WebContext['services']['sites']): () => Promise<
   };
 }
 
+/** Builds the Express app: health, captive portal, admin pages and admin API on one port. */
 export function createWebApp(opts: WebAppOptions): { app: Express; sessions: KnexSessionStore } {
   // The portal's signed cookies (a device, a subscriber's sign-in, the demo's stand-in for a CPE) and the admin's
   // demo links share the session secret unless the context brings its own.
   const ctx: WebContext = { ...opts.ctx, deviceSecret: opts.ctx.deviceSecret ?? opts.sessionSecret };
   const app = express();
   app.disable('x-powered-by');
-  app.set('views', path.join(ROOT, 'views'));
+  app.set('views', path.join(PROJECT_ROOT, 'views'));
   app.set('view engine', 'ejs');
   // Templates compiled once outside development, every page and error page alike (Express turns its view cache on
   // only when the process's NODE_ENV is production; a shop started without it would compile each page each time).
@@ -109,13 +107,9 @@ export function createWebApp(opts: WebAppOptions): { app: Express; sessions: Kne
   // The admin behind its login reads bodies only after the role gate (below), so a role refused an address
   // gets 403 FORBIDDEN_ROLE whatever its body holds.
   app.use(unlessGatedAdmin(parseBodies));
-  const routerWarnings = () => [
-    ...safeModeWarnings(ctx.services.routerBinding),
-    ...ctx.services.routerChecks.warnings(),
-    ...ctx.services.usage.warnings(),
-  ];
-  app.use(healthOf(ctx, opts, routerWarnings));
-  const sessions = useSessions(app, ctx, opts, routerWarnings);
+  const warnings = () => routerWarnings(ctx.services);
+  app.use(healthOf(ctx, opts, warnings));
+  const sessions = useSessions(app, ctx, opts, warnings);
   // Captive portal (open to the hotspot network).
   mountPortal(app, ctx);
   mountAdmin(app, ctx, parseBodies);
@@ -157,7 +151,7 @@ function useBrowserHeaders(app: Express): void {
   );
   app.use(compress()); // gzip, except server-sent events (middleware/compress.ts)
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/public/favicon.svg'));
-  app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  app.use('/public', express.static(path.join(PROJECT_ROOT, 'public'), { maxAge: '1h', index: false }));
 }
 
 function healthOf(ctx: WebContext, opts: WebAppOptions, routerWarnings: () => RouterWarning[]) {

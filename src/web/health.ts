@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import type { RouterClient } from '../router/types';
 import type { RouterWarning } from '../services/network/router-checks';
-import type { Db } from '../db/knex';
-import { pingDatabase } from '../db/knex';
+import { pingDatabase, type Db } from '../db/knex';
 
 export interface HealthDeps {
   router: RouterClient;

@@ -158,10 +158,13 @@ export function routerStateOf(ctx: WebContext): RouterLiveState {
     tz: ctx.config.tz,
     now: () => ctx.clock.now(),
     lastPollAt: () => services.usage.lastPollAt(),
-    warnings: () => [
-      ...safeModeWarnings(services.routerBinding),
-      ...services.routerChecks.warnings(),
-      ...services.usage.warnings(),
-    ],
+    warnings: () => routerWarnings(services),
   });
 }
+
+/** Every warning about the router the services hold now: safe mode, the router checks', the usage poll's. */
+export const routerWarnings = (services: WebContext['services']): RouterWarning[] => [
+  ...safeModeWarnings(services.routerBinding),
+  ...services.routerChecks.warnings(),
+  ...services.usage.warnings(),
+];

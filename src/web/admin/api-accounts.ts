@@ -68,13 +68,11 @@ export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) 
     sales: sales.map((s) => ({
       code: s.code,
       profile: s.profile,
-      price: pesos(s.price),
-      price_centavos: s.price,
+      ...money('price', s.price),
       sold_at: isoInstant(s.soldAt),
     })),
     count: sales.length,
-    amount: pesos(amount),
-    amount_centavos: amount,
+    ...money('amount', amount),
     counter: {
       count: extra.counter.count,
       ...money('amount', extra.counter.amount),

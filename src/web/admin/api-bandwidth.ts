@@ -10,14 +10,11 @@ import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit } from '../../domain/units';
 import { PENDING_MESSAGE, userJson } from '../../services/network/bandwidth/json';
 import { AppError } from '../../domain/errors';
-import type { Actor, BandwidthChange, UserTraffic } from '../../services/types';
+import type { BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { routerStateOf } from '../router-state';
-
-function actorOf(req: Request): Actor {
-  return req.actor ?? { name: 'unknown', via: 'api' };
-}
+import { actorOf } from './api-common';
 
 function field(req: Request, name: string): unknown {
   const body = req.body as Record<string, unknown> | undefined;

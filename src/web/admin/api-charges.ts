@@ -5,8 +5,7 @@
  */
 import { Router } from 'express';
 import type { WebContext } from '../context';
-import { voucherJson } from '../../services/shop/vouchers/json';
-import { voucherChargeJson } from '../../services/shop/vouchers/json';
+import { voucherChargeJson, voucherJson } from '../../services/shop/vouchers/json';
 import { actorOf } from './api-common';
 
 export function chargeApiRouter(ctx: WebContext): Router {

@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import type { PaymentView } from '../../services/shop/payments';
 import type { WebContext } from '../context';
-import { actorOf, iso } from './api-common';
+import { actorOf, iso, money } from './api-common';
 
 export function paymentJson(p: PaymentView) {
   return {
@@ -17,8 +17,7 @@ export function paymentJson(p: PaymentView) {
     state: p.state,
     profile: p.profile,
     mac: p.mac,
-    amount: p.amount / 100,
-    amount_centavos: p.amount,
+    ...money('amount', p.amount),
     method: p.method,
     livemode: p.livemode,
     voucher: p.voucherCode,

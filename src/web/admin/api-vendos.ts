@@ -4,19 +4,11 @@
  * rotate-secret only.
  */
 import { Router, type Request } from 'express';
-import { ValidationError } from '../../domain/errors';
 import { collectionJson, ledgerJson, vendoJson } from '../../services/shop/vendos/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
 import { actorOf } from './api-common';
-
-function int(v: unknown, field: string, min: number, max: number, fallback: number): number {
-  if (v === undefined || v === '') return fallback;
-  const n = typeof v === 'string' ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw ValidationError.invalid(field, v, 'a whole number', `use ${min} to ${max}`);
-  return n;
-}
+import { optionalInt } from './api-vouchers';
 
 export function vendoApiRouter(ctx: WebContext): Router {
   const r = Router();
@@ -52,8 +44,8 @@ export function vendoApiRouter(ctx: WebContext): Router {
   r.get('/vendos/:id/ledger', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const out = await vendos.ledger(req.params.id, {
-      limit: int(q.limit, 'limit', 1, 1000, 100),
-      offset: int(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0),
+      limit: optionalInt(q.limit, 'limit', 1, 1000) ?? 100,
+      offset: optionalInt(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0,
     });
     res.json({ success: true, total: out.total, coins: out.rows.map(ledgerJson) });
   });

@@ -30,7 +30,7 @@ import { codeStyleFigures } from '../../services/shop/vouchers/code-style';
 import { profileApiRoutes } from './api-profiles';
 import { actorOf } from './api-common';
 
-function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
+export function optionalInt(v: unknown, field: string, min: number, max: number): number | undefined {
   if (v === undefined || v === '') return undefined;
   // Only numbers and their text: Number() would also read [8] as 8.
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;

@@ -17,10 +17,6 @@ export function waitText(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-function clientIp(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 /**
  * /admin/login and /admin/logout. Mounted before requireAdmin, so CSRF is applied here, per route (a
  * router-wide `use` would also catch bearer API calls that pass through this router).
@@ -62,7 +58,7 @@ async function show(
 async function logIn(ctx: WebContext, req: Request, res: Response) {
   const username = typeof req.body?.username === 'string' ? req.body.username.trim().slice(0, 64) : '';
   const password = typeof req.body?.password === 'string' ? req.body.password : '';
-  const ip = clientIp(req);
+  const ip = req.socket.remoteAddress ?? 'unknown';
   // The try is counted before the (slow) password check, so requests sent together cannot all reach it.
   const attempt = await ctx.services.loginDelays.begin(username, ip);
   if (!attempt.ok) {

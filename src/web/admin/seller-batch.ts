@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { batchOverrides } from '../../domain/roles';
 import { AppError, CreditLimitError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
+import { money } from './api-common';
 
 /**
  * A cashier's or a reseller's batch, checked before anything else in it: no price, staff or speed of its own,
@@ -38,12 +39,9 @@ export async function generateWithinCredit<T>(res: Response, make: () => Promise
     if (!(err instanceof CreditLimitError)) throw err;
     res.status(409).json({
       ...errorJson(err),
-      credit_limit: err.creditLimit / 100,
-      credit_limit_centavos: err.creditLimit,
-      owed: err.owed / 100,
-      owed_centavos: err.owed,
-      batch_cost: err.cost / 100,
-      batch_cost_centavos: err.cost,
+      ...money('credit_limit', err.creditLimit),
+      ...money('owed', err.owed),
+      ...money('batch_cost', err.cost),
     });
     return undefined;
   }

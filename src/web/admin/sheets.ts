@@ -23,17 +23,11 @@ import { parseFilter } from './api-vouchers';
 import { ownAddress } from '../own-address';
 
 /**
- * Where printed cards point when no router's login page is known: the same address as a checkout's return
- * (own-address.ts), PORTAL_URL or the Settings value, else the address and port this request reached. Never the
- * request's Host header: a forged one would print cards whose QR code sends customers to another site.
+ * Where the cards of `place` point: through the login page of the router(s) they are used on (card-link.ts),
+ * else the controller's own address (own-address.ts: never the request's Host header).
  */
-export function portalBase(ctx: WebContext, req: Request): string {
-  return ownAddress(ctx, req);
-}
-
-/** Where the cards of `place` point: through the login page of the router(s) they are used on (card-link.ts). */
 export async function cardTarget(ctx: WebContext, req: Request, place: CardPlace): Promise<CardLinkTarget> {
-  return cardLinkTarget(ctx, portalBase(ctx, req), await ctx.cardRouters?.(place));
+  return cardLinkTarget(ctx, ownAddress(ctx, req), await ctx.cardRouters?.(place));
 }
 
 /** The paper asked for (`?format=`), or undefined: the card design's own paper. */

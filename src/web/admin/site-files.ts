@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { siteLoginPage } from '../../services/business/sites/login-page';
 import type { WebContext } from '../context';
-import { portalBase } from './sheets';
+import { ownAddress } from '../own-address';
 
 /**
  * Files the owner uploads to a site's router: its hotspot login page (docs/router-login.html with the portal's
@@ -11,7 +11,7 @@ export function siteFilesRouter(ctx: WebContext): Router {
   const r = Router();
   r.get('/sites/:id/login.html', async (req, res) => {
     const site = await ctx.services.sites.get(req.params.id);
-    const page = siteLoginPage(portalBase(ctx, req), site.name);
+    const page = siteLoginPage(ownAddress(ctx, req), site.name);
     res
       .type('html')
       .set('Content-Disposition', `attachment; filename="login-${site.name}.html"`)

@@ -23,7 +23,7 @@ function sign(secret: string, text: string): string {
   return crypto.createHmac('sha256', secret).update(`device:${text}`).digest('base64url');
 }
 
-function cookieOf(req: Request, name: string): string | undefined {
+export function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());

@@ -17,7 +17,7 @@ import { extraDataJson, extraDataVendo } from './extra-data';
 import { accountRoutes } from './account';
 import { demoAsRoutes } from './demo-as';
 import { portalFormTokenValid } from './form-token';
-import { payOffers, payStatus } from './pay';
+import { payOffers, payStatus, safeLink, str } from './pay';
 import { rememberDevice } from './device-proof';
 import {
   errorText,
@@ -25,8 +25,6 @@ import {
   greet,
   portalDeps,
   renderLogin,
-  safeLink,
-  str,
   withDeviceIp,
   type LoginFields,
   type PortalDeps,
@@ -39,8 +37,6 @@ import {
   selfServiceView,
   siteOf,
 } from './self-service';
-
-export { safeLink } from './login-page';
 
 export function portalRouter(ctx: WebContext): Router {
   const d = portalDeps(ctx);

@@ -13,17 +13,9 @@ import type { WebContext } from '../context';
 import { planViews } from './view-model';
 import { portalSiteId } from './portal-site';
 import { portalFormToken } from './form-token';
-import { payMessage, payOffers } from './pay';
+import { payMessage, payOffers, safeLink, str } from './pay';
 import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
 import { browserToken, cookieSecure, ensureBrowserToken, peerAddress, provenDevice } from './device-proof';
-
-export const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
-
-/** Only http(s) links may be offered back to the customer (link-orig comes from the query string). */
-export function safeLink(v: unknown): string {
-  const s = str(v);
-  return /^https?:\/\//i.test(s) ? s : '';
-}
 
 export interface LoginFields {
   mac: string;

@@ -16,8 +16,9 @@ import { portalSiteId } from './portal-site';
 import { ownAddress } from '../own-address';
 import { cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 
-const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
-const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
+export const str = (v: unknown, max = 2048): string => (typeof v === 'string' ? v.slice(0, max) : '');
+/** Only http(s) links may be offered back to the customer (link-orig comes from the query string). */
+export const safeLink = (v: unknown): string => (/^https?:\/\//i.test(str(v)) ? str(v) : '');
 
 /** The codes a failed Pay may bring back to the login page (anything else is not shown). */
 const PAY_ERRORS = new Set([
@@ -108,9 +109,6 @@ export function payMessage(t: Translator, query: Record<string, unknown>): strin
   return query.pay === 'cancelled' ? t.t('pay.cancelled') : '';
 }
 
-/** Where the gateway sends the phone back: the controller's own address, never the request's Host (own-address.ts). */
-export const returnBase = ownAddress;
-
 /**
  * Whether this browser is the device a payment was made for: it proved that MAC before (its device cookie), or
  * it asks from the address the payment was started at and the hotspot reports that MAC there now.
@@ -161,8 +159,9 @@ async function startPay(ctx: WebContext, req: Request, res: Response) {
       site: device.site || undefined,
       siteId: await portalSiteId(ctx.services, device),
       lang,
-      // Back to this portal (the gateway sends the phone there after paying).
-      returnBase: returnBase(ctx, req),
+      // Back to this portal (the gateway sends the phone there after paying): the controller's own address, never
+      // the request's Host (own-address.ts).
+      returnBase: ownAddress(ctx, req),
     });
     res.redirect(303, checkoutUrl);
   } catch (err) {

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { ROUTER_LOGIN_PATH, asciiHtml } from '../../services/network/router-setup/wants';
 import { siteLoginPage } from '../../services/business/sites/login-page';
 import type { WebContext } from '../context';
-import { portalBase } from '../admin/sheets';
+import { ownAddress } from '../own-address';
 
 export function routerLoginRouter(ctx: WebContext): Router {
   const r = Router();
@@ -17,7 +17,7 @@ export function routerLoginRouter(ctx: WebContext): Router {
     res
       .type('html')
       .set('Cache-Control', 'no-store')
-      .send(asciiHtml(siteLoginPage(portalBase(ctx, req), site.name)));
+      .send(asciiHtml(siteLoginPage(ownAddress(ctx, req), site.name)));
   });
   return r;
 }

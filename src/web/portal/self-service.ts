@@ -62,7 +62,8 @@ export interface SelfServiceView {
 function noticeText(q: Record<string, unknown>, t: Translator): string | null {
   const seconds = Number(str(q.added, 12));
   const added = Number.isSafeInteger(seconds) && seconds > 0 ? formatDurationHuman(seconds) : '';
-  switch (str(q.notice, 16)) {
+  const notice = str(q.notice, 16);
+  switch (notice) {
     case 'topup-add':
       return t.t('self.notice.topup_add', { time: added });
     case 'topup-queue':
@@ -71,18 +72,15 @@ function noticeText(q: Record<string, unknown>, t: Translator): string | null {
     case 'topup-data-off': {
       const bytes = Number(str(q.bytes, 16));
       const size = Number.isSafeInteger(bytes) && bytes > 0 ? formatBytes(bytes) : '';
-      return t.t(q.notice === 'topup-data' ? 'self.notice.topup_data' : 'self.notice.topup_data_offline', {
+      return t.t(notice === 'topup-data' ? 'self.notice.topup_data' : 'self.notice.topup_data_offline', {
         size,
       });
     }
     case 'moved':
-      return t.t('self.notice.moved');
     case 'paused':
-      return t.t('self.notice.paused');
     case 'resumed':
-      return t.t('self.notice.resumed');
     case 'reconnected':
-      return t.t('self.notice.reconnected');
+      return t.t(`self.notice.${notice}`);
     default:
       return null;
   }
@@ -218,14 +216,10 @@ function selfActions(ctx: WebContext): Record<string, SelfAction> {
   return {
     pause: (req) => services.selfService.pause(macOfAsker(req), askerOf(req), siteOf(req)),
     resume: (req) => services.selfService.resume(macOfAsker(req), askerOf(req), siteOf(req)),
-    reconnect: async (req) => {
-      await services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req));
-      return null;
-    },
-    'start-queued': async (req) => {
-      await services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req));
-      return null;
-    },
+    reconnect: (req) =>
+      services.selfService.reconnect(macOfAsker(req), askerOf(req), siteOf(req)).then(() => null),
+    'start-queued': (req) =>
+      services.selfService.startQueued(macOfAsker(req), askerOf(req), siteOf(req)).then(() => null),
   };
 }
 

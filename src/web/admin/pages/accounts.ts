@@ -12,7 +12,7 @@ import type { WebContext } from '../../context';
 import { shiftOwner } from '../api-accounts';
 import { shiftStart } from '../../../services/shop/accounts/shift-start';
 import { shiftSlip } from './shift-slip';
-import { actorOf, field, flash, formFailure, page, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure, refusedForm, page, type FieldErrors } from './common';
 
 const listOf = (v: unknown): string[] =>
   Array.isArray(v)
@@ -111,8 +111,7 @@ async function addAccount(ctx: WebContext, req: Request, res: Response) {
     flash(req, 'ok', `Account ${made.username} (${made.role}) made. It logs in at /admin with its password.`);
     res.redirect(303, '/admin/accounts');
   } catch (err) {
-    const f = formFailure(err);
-    await renderAccounts(ctx, res, { values, errors: f.fields, formError: f.message }, f.status);
+    await renderAccounts(ctx, res, ...refusedForm(err, values));
   }
 }
 

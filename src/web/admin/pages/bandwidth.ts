@@ -90,17 +90,20 @@ export function bandwidthView(users: UserTraffic[], q: string, sort: 'rate' | 'm
           : 0
       : b.rateOut + b.rateIn - (a.rateOut + a.rateIn) || (a.mac < b.mac ? -1 : 1),
   );
-  const pages = Math.max(1, Math.ceil(ordered.length / BANDWIDTH_PAGE_SIZE));
-  const current = Math.min(Math.max(page, 1), pages);
   return {
-    rows: ordered.slice((current - 1) * BANDWIDTH_PAGE_SIZE, current * BANDWIDTH_PAGE_SIZE),
+    ...pageOf(ordered, page),
     matching: ordered.length,
     online: users.filter((u) => u.connected).length,
     total: users.length,
-    page: current,
-    pages,
     pageSize: BANDWIDTH_PAGE_SIZE,
   };
+}
+
+/** One page of the rows, the page asked for kept within 1 and the last. */
+function pageOf<T>(rows: T[], asked: number) {
+  const pages = Math.max(1, Math.ceil(rows.length / BANDWIDTH_PAGE_SIZE));
+  const page = Math.min(Math.max(asked, 1), pages);
+  return { rows: rows.slice((page - 1) * BANDWIDTH_PAGE_SIZE, page * BANDWIDTH_PAGE_SIZE), page, pages };
 }
 
 /**
@@ -117,15 +120,14 @@ async function queuesTab(bandwidth: BandwidthService, pageNo: number, scope: Sit
   const problems = bySite
     .filter((s) => s.error !== null)
     .map((s) => ({ site: s.site.name, error: s.error! }));
-  const pages = Math.max(1, Math.ceil(queues.length / BANDWIDTH_PAGE_SIZE));
-  const current = Math.min(Math.max(pageNo, 1), pages);
+  const { rows, page, pages } = pageOf(queues, pageNo);
   return {
-    queues: queues.slice((current - 1) * BANDWIDTH_PAGE_SIZE, current * BANDWIDTH_PAGE_SIZE),
+    queues: rows,
     queuesError: !several || scope.siteId !== undefined ? (problems[0]?.error ?? null) : null,
     siteProblems: several && scope.siteId === undefined ? problems : [],
     showSite: several && scope.siteId === undefined,
     pager: {
-      page: current,
+      page,
       pages,
       total: queues.length,
       base: `?tab=queues&${scope.param ? `${scope.param}&` : ''}`,
@@ -153,8 +155,8 @@ export function bandwidthRoutes(ctx: WebContext): Router {
   });
   router.post('/bandwidth/limit', (req, res) => setLimit(ctx, req, res));
   // No limit and Back to plan as plain forms, for pages without JavaScript.
-  router.post('/bandwidth/remove', (req, res) => removeLimit(ctx, req, res));
-  router.post('/bandwidth/reset', (req, res) => resetLimit(ctx, req, res));
+  router.post('/bandwidth/remove', (req, res) => limitAction(ctx, req, res, 'removeLimit'));
+  router.post('/bandwidth/reset', (req, res) => limitAction(ctx, req, res, 'resetLimit'));
   return router;
 }
 
@@ -243,30 +245,15 @@ function changed(req: Request, change: BandwidthChange, done: string): void {
   else flash(req, 'info', `${done} ${PENDING_MESSAGE}`);
 }
 
-async function removeLimit(ctx: WebContext, req: Request, res: Response) {
+/** "No limit" or "Back to plan" as a plain form: what is in force now, or the problem, in the flash. */
+async function limitAction(ctx: WebContext, req: Request, res: Response, run: 'removeLimit' | 'resetLimit') {
   try {
-    const change = await ctx.services.bandwidth.removeLimit(
-      normaliseMac(field(req.body, 'mac')),
-      actorOf(req),
-    );
-    changed(
-      req,
-      change,
-      `${change.mac} has no speed limit now (its data is still counted). "Back to plan" gives it its plan's speed again.`,
-    );
-  } catch (err) {
-    flash(req, 'error', toAppError(err).message);
-  }
-  res.redirect(303, '/admin/bandwidth');
-}
-
-async function resetLimit(ctx: WebContext, req: Request, res: Response) {
-  try {
-    const change = await ctx.services.bandwidth.resetLimit(
-      normaliseMac(field(req.body, 'mac')),
-      actorOf(req),
-    );
-    changed(req, change, `${change.mac} is back to its plan: ${change.profile}, ${speeds(change)}.`);
+    const c = await ctx.services.bandwidth[run](normaliseMac(field(req.body, 'mac')), actorOf(req));
+    const done =
+      run === 'removeLimit'
+        ? `${c.mac} has no speed limit now (its data is still counted). "Back to plan" gives it its plan's speed again.`
+        : `${c.mac} is back to its plan: ${c.profile}, ${speeds(c)}.`;
+    changed(req, c, done);
   } catch (err) {
     flash(req, 'error', toAppError(err).message);
   }

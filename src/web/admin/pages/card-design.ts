@@ -21,7 +21,7 @@ import type { TemplateScope } from '../../../services/shop/card-templates';
 import { shopBranding } from '../../../services/shop/vouchers/sheet';
 import { isMonthly } from '../../../services/shop/profiles/billing';
 import { previewHeight, previewLocals } from './card-preview';
-import { actorOf, field, flash, formFailure, page } from './common';
+import { actorOf, field, flash, refusedForm, page } from './common';
 
 const PRICE_LABELS: Record<(typeof PRICE_STYLES)[number], string> = {
   big: 'Big, at the top',
@@ -225,7 +225,6 @@ async function saveDesign(ctx: WebContext, req: Request, res: Response) {
     flash(req, 'ok', 'Card design saved. Cards printed from now on use it.');
     res.redirect(303, back);
   } catch (err) {
-    const f = formFailure(err, formField);
-    await renderEditor(ctx, req, res, scope, { values, errors: f.fields, formError: f.message }, f.status);
+    await renderEditor(ctx, req, res, scope, ...refusedForm(err, values, formField));
   }
 }

@@ -13,7 +13,7 @@ import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
 import { cardLinkTarget } from '../../../services/shop/vouchers/card-link';
 import { qrSvg, sheetCard, shopBranding } from '../../../services/shop/vouchers/sheet';
 import { cardLook } from '../../../services/shop/vouchers/sheet-page';
-import { portalBase } from '../sheets';
+import { ownAddress } from '../../own-address';
 
 /** `length` characters of `alphabet`, the same every time: the sample card's code does not change as the owner types. */
 function sampleOf(alphabet: CodeAlphabet, length: number): string {
@@ -55,7 +55,7 @@ export async function previewLocals(
   const resolved = await services.cards.resolve(scope);
   const [profile, target, branding, style] = await Promise.all([
     sampleProfile(ctx, scope, resolved.profile),
-    cardLinkTarget(ctx, portalBase(ctx, req)),
+    cardLinkTarget(ctx, ownAddress(ctx, req)),
     shopBranding(services.settings, ctx.config.wifiName),
     storedCodeStyle(services.settings),
   ]);

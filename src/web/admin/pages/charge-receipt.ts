@@ -6,11 +6,15 @@ import { receiptPath } from '../charge-json';
 import { parseRecordId } from '../record-scope';
 
 /** The printed page of each paper (a thermal roll's width and a receipt's length, or A4), in toolbar order. */
-export const PAPERS: { layout: SheetLayout; label: string; page: string }[] = [
+const PAPERS: { layout: SheetLayout; label: string; page: string }[] = [
   { layout: 'thermal58', label: '58 mm', page: '58mm 95mm' },
   { layout: 'thermal80', label: '80 mm', page: '80mm 95mm' },
   { layout: 'a4', label: 'A4', page: 'A4' },
 ];
+
+/** A printed page's paper choices (its toolbar): each paper's address, the one in use marked. */
+export const paperLinks = (layout: string, href: (layout: SheetLayout) => string) =>
+  PAPERS.map((p) => ({ label: p.label, href: href(p.layout), current: p.layout === layout }));
 
 /**
  * A charge's (or credit's) receipt: the owner's counter copy of a plan change, on a 58 or 80 mm thermal roll
@@ -32,11 +36,7 @@ export function chargeReceiptRoutes(ctx: WebContext): Router {
       charge,
       layout,
       pageSize: PAPERS.find((p) => p.layout === layout)!.page,
-      papers: PAPERS.map((p) => ({
-        label: p.label,
-        href: `${self}?format=${p.layout}`,
-        current: p.layout === layout,
-      })),
+      papers: paperLinks(layout, (paper) => `${self}?format=${paper}`),
       backUrl: `/admin/vouchers/${encodeURIComponent(charge.code)}`,
       // With more than one site, the receipt names the branch it was made for.
       showSite: charge.site !== null && (await ctx.services.sites.names()).length > 1,

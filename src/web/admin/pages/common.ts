@@ -90,6 +90,12 @@ export function formFailure(
   };
 }
 
+/** A refused form shown again: its values, the field messages and the summary (formFailure), and the status. */
+export function refusedForm<V>(err: unknown, values: V, fieldMap?: (key: string) => string) {
+  const f = formFailure(err, fieldMap);
+  return [{ values, errors: f.fields, formError: f.message }, f.status] as const;
+}
+
 /** Throws a 400 with field messages when any were collected (server-side form validation). */
 export function failIfAny(fields: FieldErrors): void {
   const keys = Object.keys(fields);

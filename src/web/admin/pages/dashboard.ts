@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
-import { page, Formatters } from './common';
+import { actorOf, field, flash, formFailure, page, Formatters } from './common';
 import { hourlyTrafficChart, salesChart, shortDay } from './series';
 import { addDays, localDate, startOfLocalDay } from '../../../domain/calendar';
 import { dashboardFigures, FEED_LIMIT, feedItems } from '../live';
@@ -8,7 +8,6 @@ import { pageSiteScope } from '../site-scope';
 import { QUICK_PRINT_MAX } from '../../../domain/cards';
 import { quickPrint } from '../../../services/shop/vouchers/quick-print';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
-import { actorOf, field, flash, formFailure } from './common';
 import { accountHome } from './accounts';
 
 /**

@@ -4,7 +4,7 @@ import { paymentNotFound } from '../../../services/subscriptions/billing/payment
 import { localMobile, shopContact } from '../../../services/business/settings/shop-contact';
 import type { WebContext } from '../../context';
 import { parseRecordId } from '../record-scope';
-import { PAPERS } from './charge-receipt';
+import { paperLinks } from './charge-receipt';
 
 /** The receipt's address: printable at once from the payment form's "recorded" note. */
 export const paymentReceiptPath = (subscriberId: number, paymentId: number): string =>
@@ -33,11 +33,7 @@ export function paymentReceiptRoutes(ctx: WebContext): Router {
       localMobile,
       layout,
       pageSize: layout === 'a4' ? 'A4' : `${width} auto`,
-      papers: PAPERS.map((p) => ({
-        label: p.label,
-        href: `${self}?format=${p.layout}`,
-        current: p.layout === layout,
-      })),
+      papers: paperLinks(layout, (paper) => `${self}?format=${paper}`),
       backUrl: `/admin/subscribers/${s.id}#payments`,
     });
   });

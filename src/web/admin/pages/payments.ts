@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../../context';
 import { paymentWalledGardenHosts } from '../../../payments/walled-garden';
 import { REPORTS_SHOWN } from '../../../services/shop/payments/checkout-reach';
-import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
+import { actorOf, field, flash, refusedForm, type FieldErrors } from './common';
 
 export function paymentRoutes(ctx: WebContext): Router {
   const router = Router();
@@ -61,12 +61,6 @@ async function saveSettings(ctx: WebContext, req: Request, res: Response) {
     );
     res.redirect(303, '/admin/payments');
   } catch (err) {
-    const f = formFailure(err);
-    await render(
-      ctx,
-      res,
-      { values: { api_url: input.api_url, methods: input.methods }, errors: f.fields, formError: f.message },
-      f.status,
-    );
+    await render(ctx, res, ...refusedForm(err, { api_url: input.api_url, methods: input.methods }));
   }
 }

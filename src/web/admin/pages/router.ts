@@ -115,24 +115,25 @@ function defaultInterface(names: string[]): string {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-/** A tab that lists what one read returns, with a search box (over `fields`) and pages. */
-function listTab<T>(
-  ctx: WebContext,
-  tab: RouterTab,
-  title: string,
-  read: (hk: HousekeepingService, site: SiteRef) => Promise<RouterRead<T[]>>,
-  fields: (row: T) => string[],
-): Handler {
-  return async (req, res) => {
-    const { site, scope } = await routerSite(ctx, req);
-    const { result, error } = await attempt(() => read(ctx.services.housekeeping, site));
-    page(res, `router/${tab}`, 'router', `${title} · Router`, {
-      ...routerLocals(tab, site, scope),
-      result,
-      error,
-      list: listPage(req, result?.data ?? [], fields),
-      // The search form's address; the site goes with it as a field.
-      action: ROUTER_TABS.find((t) => t[0] === tab)![1],
+/** The tabs that list what one read returns, with a search box (over `fields`) and pages; titled by their label. */
+function listTabs(ctx: WebContext, router: Router) {
+  return <T>(
+    tab: RouterTab,
+    read: (hk: HousekeepingService, site: SiteRef) => Promise<RouterRead<T[]>>,
+    fields: (row: T) => string[],
+  ) => {
+    const [, path, title] = ROUTER_TABS.find((t) => t[0] === tab)!;
+    router.get(path.replace(/^\/admin/, ''), async (req, res) => {
+      const { site, scope } = await routerSite(ctx, req);
+      const { result, error } = await attempt(() => read(ctx.services.housekeeping, site));
+      page(res, `router/${tab}`, 'router', `${title} · Router`, {
+        ...routerLocals(tab, site, scope),
+        result,
+        error,
+        list: listPage(req, result?.data ?? [], fields),
+        // The search form's address; the site goes with it as a field.
+        action: path,
+      });
     });
   };
 }
@@ -196,55 +197,31 @@ function logPage(ctx: WebContext): Handler {
 export function routerRoutes(ctx: WebContext): Router {
   const router = Router();
   router.get('/router', resourcesPage(ctx));
-  router.get(
-    '/router/hosts',
-    listTab(
-      ctx,
-      'hosts',
-      'Hosts',
-      (hk, s) => hk.hosts(s),
-      (h) => [h.mac, h.address, h.toAddress, h.server, h.comment],
-    ),
+  const list = listTabs(ctx, router);
+  list(
+    'hosts',
+    (hk, s) => hk.hosts(s),
+    (h) => [h.mac, h.address, h.toAddress, h.server, h.comment],
   );
-  router.get(
-    '/router/active',
-    listTab(
-      ctx,
-      'active',
-      'Active',
-      (hk, s) => hk.sessions(s),
-      (a) => [a.user, a.mac, a.address, a.server, a.loginBy],
-    ),
+  list(
+    'active',
+    (hk, s) => hk.sessions(s),
+    (a) => [a.user, a.mac, a.address, a.server, a.loginBy],
   );
-  router.get(
-    '/router/bindings',
-    listTab(
-      ctx,
-      'bindings',
-      'IP bindings',
-      (hk, s) => hk.bindings(s),
-      (b) => [b.mac, b.address, b.type, b.comment],
-    ),
+  list(
+    'bindings',
+    (hk, s) => hk.bindings(s),
+    (b) => [b.mac, b.address, b.type, b.comment],
   );
-  router.get(
-    '/router/cookies',
-    listTab(
-      ctx,
-      'cookies',
-      'Cookies',
-      (hk, s) => hk.cookies(s),
-      (c) => [c.user, c.mac],
-    ),
+  list(
+    'cookies',
+    (hk, s) => hk.cookies(s),
+    (c) => [c.user, c.mac],
   );
-  router.get(
-    '/router/leases',
-    listTab(
-      ctx,
-      'leases',
-      'DHCP leases',
-      (hk, s) => hk.leases(s),
-      (l) => [l.address, l.mac, l.hostName, l.server, l.status],
-    ),
+  list(
+    'leases',
+    (hk, s) => hk.leases(s),
+    (l) => [l.address, l.mac, l.hostName, l.server, l.status],
   );
   router.get('/router/traffic', trafficPage(ctx));
   router.get('/router/log', logPage(ctx));

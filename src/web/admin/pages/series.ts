@@ -1,7 +1,6 @@
-import type { UsageService } from '../../../services/types';
+import type { SalesRow, UsageService } from '../../../services/types';
 import type { Formatters } from './common';
 import { barChart, lineChart, BarChart, LineChart } from './charts';
-import type { SalesRow } from '../../../services/types';
 import { localParts } from '../../../domain/calendar';
 
 const HOUR = 3600 * 1000;

@@ -5,7 +5,7 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
-import { postedFields, saveSection, type SettingsRender } from './settings-notify';
+import { postedFields, saveSection, savedText, type SettingsRender } from './settings-notify';
 import {
   BILLING_DAY_BOUNDS,
   BILLING_SETTING_FIELDS,
@@ -32,16 +32,6 @@ export function billingFormFacts(view: BillingSettingsView) {
   return { env: view.env, effective: view.effective, overridden: view.overridden, max: BILLING_DAY_BOUNDS };
 }
 
-function saved(changed: BillingSettingField[], view: BillingSettingsView): string {
-  if (!changed.length) return 'Nothing changed.';
-  const said = changed.map((f) =>
-    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
-  );
-  return `${said.join('; ')}; the next invoice uses them, no restart needed.`.replace(/^./, (c) =>
-    c.toUpperCase(),
-  );
-}
-
 /** POST /settings/billing; `render` shows the Settings page again with the typed values and the errors. */
 export function billingSettingsRoute(ctx: WebContext, router: Router, render: SettingsRender): void {
   const { billingSettings } = ctx.services;
@@ -52,7 +42,12 @@ export function billingSettingsRoute(ctx: WebContext, router: Router, render: Se
       shown: typed,
       notSaved: 'The billing settings were not saved.',
       save: async () =>
-        saved(await billingSettings.update(typed, actorOf(req)), await billingSettings.view()),
+        savedText(
+          await billingSettings.update(typed, actorOf(req)),
+          await billingSettings.view(),
+          LABELS,
+          'the next invoice uses them, no restart needed.',
+        ),
     });
   });
 }

@@ -88,15 +88,27 @@ export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Pro
   };
 }
 
-function saved(changed: NotifyField[], view: NotifySettingsView): string {
+/**
+ * A section's flash after a save: each field changed, saved or back to .env's value (`reset` may word that
+ * otherwise), then `after`; "Nothing changed." when nothing did.
+ */
+export function savedText<F extends string>(
+  changed: F[],
+  view: { overridden: readonly F[] },
+  labels: Record<F, string>,
+  after: string,
+  reset = (f: F) => `${labels[f]} back to .env's value`,
+): string {
   if (!changed.length) return 'Nothing changed.';
-  const said = changed.map((f) =>
-    view.overridden.includes(f) ? `${LABELS[f]} saved` : `${LABELS[f]} back to .env's value`,
-  );
+  const said = changed.map((f) => (view.overridden.includes(f) ? `${labels[f]} saved` : reset(f)));
+  return `${said.join('; ')}; ${after}`.replace(/^./, (c) => c.toUpperCase());
+}
+
+function saved(changed: NotifyField[], view: NotifySettingsView): string {
   const on = view.channels.length
     ? ` Notifications go to ${view.channels.map((c) => (c === 'telegram' ? 'Telegram' : 'the webhook')).join(' and ')}.`
     : ' No channel is complete yet: nothing is sent.';
-  return `${said.join('; ')}; in effect now.${on}`.replace(/^./, (c) => c.toUpperCase());
+  return savedText(changed, view, LABELS, `in effect now.${on}`);
 }
 
 /** Shows the Settings page again, with what a failed save sent and its problems. */

@@ -5,7 +5,7 @@
  */
 import type { Request, Response, Router } from 'express';
 import type { WebContext } from '../../context';
-import { postedFields, saveSection, type SettingsRender } from './settings-notify';
+import { postedFields, saveSection, savedText, type SettingsRender } from './settings-notify';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
@@ -60,18 +60,14 @@ export function shopFormFacts(view: ShopSettingsView, yourAddress: string | null
 }
 
 function saved(changed: ShopSettingField[], view: ShopSettingsView): string {
-  if (!changed.length) return 'Nothing changed.';
-  const said = changed.map((f) =>
-    view.overridden.includes(f)
-      ? `${LABELS[f]} saved`
-      : f === 'contact_mobile' || f === 'contact_name'
-        ? `${LABELS[f]} removed`
-        : `${LABELS[f]} back to .env's value`,
-  );
   const tz = changed.includes('tz')
     ? ` Times, "today" and off-peak hours now follow ${view.effective.tz}.`
     : '';
-  return `${said.join('; ')}; in effect now, no restart needed.${tz}`.replace(/^./, (c) => c.toUpperCase());
+  return savedText(changed, view, LABELS, `in effect now, no restart needed.${tz}`, (f) =>
+    f === 'contact_mobile' || f === 'contact_name'
+      ? `${LABELS[f]} removed`
+      : `${LABELS[f]} back to .env's value`,
+  );
 }
 
 /** POST /settings/shop; `render` shows the Settings page again with the typed values and the errors. */

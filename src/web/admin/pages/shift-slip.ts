@@ -9,17 +9,8 @@ import { AppError } from '../../../domain/errors';
 import { SHIFT_MAX_DAYS, shiftStart } from '../../../services/shop/accounts/shift-start';
 import type { WebContext } from '../../context';
 import { shiftOwner } from '../api-accounts';
-import { PAPERS } from './charge-receipt';
+import { paperLinks } from './charge-receipt';
 import { actorOf } from './common';
-
-/** The paper choices of the slip, each keeping its `since`. */
-function slipPapers(req: Request, layout: string) {
-  return PAPERS.map((p) => ({
-    label: p.label,
-    href: `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: p.layout }).toString()}`,
-    current: p.layout === layout,
-  }));
-}
 
 /** Where the slip starts: `since` asked (the From field), else today 00:00; a refused one is named, with the default. */
 function slipStart(ctx: WebContext, req: Request, now: number) {
@@ -66,6 +57,11 @@ export async function shiftSlip(ctx: WebContext, req: Request, res: Response) {
     subscribers: extra.subscribers,
     layout,
     pageSize: layout === 'a4' ? 'A4' : `${layout === 'thermal58' ? '58mm' : '80mm'} auto`,
-    papers: slipPapers(req, layout),
+    // Each paper keeps the slip's `since`.
+    papers: paperLinks(
+      layout,
+      (paper) =>
+        `/admin/shift?${new URLSearchParams({ ...(req.query.since ? { since: String(req.query.since) } : {}), format: paper }).toString()}`,
+    ),
   });
 }

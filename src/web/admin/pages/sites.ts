@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { SiteView } from '../../../services/business/sites/types';
 import type { WebContext } from '../../context';
-import { actorOf, field, flash, formFailure, page } from './common';
+import { actorOf, field, flash, formFailure, refusedForm, page } from './common';
 import { SiteHasVouchersError, AppError } from '../../../domain/errors';
 import { toAppError } from '../../../lib/error-reply';
 import { isRadiusClient } from '../../../domain/site-mode';
@@ -32,7 +32,7 @@ export function adviceFor(code: string | undefined): string | null {
 
 /** The form's fields as the service takes them; an empty password on an edit keeps the stored one. */
 function input(body: unknown, edit: boolean): Record<string, unknown> {
-  const password = body && typeof body === 'object' ? (body as Record<string, unknown>).password : undefined;
+  const { password, radius_secret: secret } = { ...(body as Record<string, unknown>) };
   const out: Record<string, unknown> = {
     name: field(body, 'name'),
     host: field(body, 'host'),
@@ -47,8 +47,6 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
     nas_address: field(body, 'nas_address'),
     coa_port: field(body, 'coa_port'),
   };
-  const secret =
-    body && typeof body === 'object' ? (body as Record<string, unknown>).radius_secret : undefined;
   // An empty secret field keeps the stored one.
   if (typeof secret === 'string' && secret !== '') out.radius_secret = secret;
   if (!isRadiusClient(out)) {
@@ -63,9 +61,6 @@ function input(body: unknown, edit: boolean): Record<string, unknown> {
 /** Form values to show again after a refusal: never the password. */
 const shownValues = (body: unknown) => {
   const { password: _p, radius_secret: _s, _csrf, ...rest } = { ...(body as Record<string, string>) };
-  void _p;
-  void _s;
-  void _csrf;
   return rest;
 };
 
@@ -174,13 +169,7 @@ async function addSite(ctx: WebContext, req: Request, res: Response) {
     );
     res.redirect(303, '/admin/sites');
   } catch (err) {
-    const f = formFailure(err);
-    return renderList(
-      ctx,
-      res,
-      { values: shownValues(req.body), errors: f.fields, formError: f.message },
-      f.status,
-    );
+    return renderList(ctx, res, ...refusedForm(err, shownValues(req.body)));
   }
 }
 
@@ -192,14 +181,7 @@ async function saveSite(ctx: WebContext, req: Request, res: Response) {
     flash(req, 'ok', `Site ${saved.name} saved.`);
     res.redirect(303, '/admin/sites');
   } catch (err) {
-    const f = formFailure(err);
-    return renderEdit(
-      ctx,
-      res,
-      site,
-      { values: shownValues(req.body), errors: f.fields, formError: f.message },
-      f.status,
-    );
+    return renderEdit(ctx, res, site, ...refusedForm(err, shownValues(req.body)));
   }
 }
 

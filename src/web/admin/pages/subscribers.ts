@@ -32,13 +32,9 @@ export const usedPercent = (s: SubscriberView): number | null =>
 /** The form's fields as the service takes them: an empty optional field is "not given". */
 function formInput(body: unknown, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const password = (body as Record<string, unknown> | undefined)?.password;
   for (const k of keys) {
-    const v =
-      k === 'password'
-        ? typeof (body as Record<string, unknown>)?.[k] === 'string'
-          ? String((body as Record<string, unknown>)[k])
-          : ''
-        : field(body, k);
+    const v = k !== 'password' ? field(body, k) : typeof password === 'string' ? password : '';
     // An emptied address or fixed address is cleared; any other empty field is left as it is (a password kept,
     // a default used).
     if (v !== '' || k === 'address' || k === 'static_ip') out[k] = v;

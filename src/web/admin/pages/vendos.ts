@@ -8,7 +8,7 @@ import { parseRateLines, rateLines } from '../../../services/shop/vendos/rate-li
 import { formatRouterDuration } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
 import type { WebContext } from '../../context';
-import { actorOf, field, flash, formFailure, page, pager, type FieldErrors } from './common';
+import { actorOf, field, flash, formFailure, refusedForm, page, pager, type FieldErrors } from './common';
 import { pageSiteScope, siteOptions, type SiteScope } from '../site-scope';
 
 const PER_PAGE = 50;
@@ -133,11 +133,11 @@ function input(body: unknown, edit: boolean): { input: Record<string, unknown>; 
 }
 
 /** What the form shows for a failed save: its own rate-line problems, or the service's. */
-function vendoFailure(err: unknown) {
+function vendoRefusal(err: unknown, values: Record<string, string>) {
   const pre = (err as { formErrors?: FieldErrors }).formErrors;
   return pre
-    ? { message: 'Please correct the fields marked below.', fields: pre, status: 400 }
-    : formFailure(err, formField);
+    ? ([{ values, errors: pre, formError: 'Please correct the fields marked below.' }, 400] as const)
+    : refusedForm(err, values, formField);
 }
 
 /** The form's own problems (the rate lines) stop the save before the service is asked. */
@@ -154,14 +154,7 @@ async function addVendo(ctx: WebContext, req: Request, res: Response) {
     const { vendo, secret } = await ctx.services.vendos.create(data, actorOf(req));
     return renderDetail(ctx, req, res, vendo.id, { secret, created: true });
   } catch (err) {
-    const f = vendoFailure(err);
-    return renderList(
-      ctx,
-      res,
-      await pageSiteScope(ctx, req),
-      { values, errors: f.fields, formError: f.message },
-      f.status,
-    );
+    return renderList(ctx, res, await pageSiteScope(ctx, req), ...vendoRefusal(err, values));
   }
 }
 
@@ -176,8 +169,7 @@ async function saveVendo(ctx: WebContext, req: Request, res: Response) {
     flash(req, 'ok', 'Vendo saved.');
     res.redirect(303, `/admin/vendos/${encodeURIComponent(id)}`);
   } catch (err) {
-    const f = vendoFailure(err);
-    return renderDetail(ctx, req, res, id, { values, errors: f.fields, formError: f.message }, f.status);
+    return renderDetail(ctx, req, res, id, ...vendoRefusal(err, values));
   }
 }
 

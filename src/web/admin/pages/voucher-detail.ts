@@ -2,18 +2,28 @@ import { Router, Request, Response } from 'express';
 import type { WebContext } from '../../context';
 import {
   CONFIRM_EXTENSION_ABOVE_SECONDS,
+  formatBytes,
   formatDurationHuman,
+  formatMoney,
   MAX_EXTENSION_SECONDS,
   parseDuration,
 } from '../../../domain/units';
-import { formatBytes, formatMoney } from '../../../domain/units';
-import type { ChargeOutcome } from '../../../services/shop/vouchers/charge-types';
+import type { ChargeOutcome, PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
 import { chargeFlag, expectedFigure, receiptPath, voidPath } from '../charge-json';
-import type { PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
 import { QuoteChangedError } from '../../../services/shop/vouchers/plan-confirm';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { voidRefusal } from '../../../services/shop/vouchers/charge-void';
-import { actorOf, failIfAny, field, flash, formFailure, Formatters, page, query } from './common';
+import {
+  actorOf,
+  failIfAny,
+  field,
+  flash,
+  formFailure,
+  refusedForm,
+  Formatters,
+  page,
+  query,
+} from './common';
 import { hourlyTrafficChart } from './series';
 import { requireOwnVoucher } from '../record-scope';
 
@@ -125,22 +135,12 @@ async function runAction(ctx: WebContext, name: string, run: VoucherAction, req:
     // A move whose confirmed amount no longer stands: its confirm step again, with the new amount.
     if (err instanceof QuoteChangedError) return showMove(res, err.preview, err.message, 409);
     // A price's problem shows under the price (the Extend form's); the others under the action's first field.
-    const f = formFailure(err, (k) => (k === 'price' ? 'price' : name));
-    await renderDetail(
-      ctx,
-      req,
-      res,
-      {
-        errors: f.fields,
-        formError: f.message,
-        values: {
-          move: field(req.body, 'profile'),
-          extend: field(req.body, 'duration'),
-          extendPrice: field(req.body, 'price'),
-        },
-      },
-      f.status,
-    );
+    const values = {
+      move: field(req.body, 'profile'),
+      extend: field(req.body, 'duration'),
+      extendPrice: field(req.body, 'price'),
+    };
+    await renderDetail(ctx, req, res, ...refusedForm(err, values, (k) => (k === 'price' ? 'price' : name)));
   }
 }
 
@@ -202,14 +202,7 @@ async function confirmMove(ctx: WebContext, req: Request, res: Response) {
     if (!profile) failIfAny({ move: 'choose a profile' });
     showMove(res, await ctx.services.vouchers.previewProfileChange(String(req.params.code), profile));
   } catch (err) {
-    const f = formFailure(err, () => 'move');
-    await renderDetail(
-      ctx,
-      req,
-      res,
-      { errors: f.fields, formError: f.message, values: { move: profile, extend: '30m' } },
-      f.status,
-    );
+    await renderDetail(ctx, req, res, ...refusedForm(err, { move: profile, extend: '30m' }, () => 'move'));
   }
 }
 

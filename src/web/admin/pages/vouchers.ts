@@ -5,7 +5,18 @@ import { MAX_BATCH } from '../../../domain/codes';
 import { LIST_STATUSES, type VoucherListStatus } from '../../../domain/vouchers';
 import { parseMoney } from '../../../domain/units';
 import { addDays, isLocalDate, startOfLocalDay } from '../../../domain/calendar';
-import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, pager, query } from './common';
+import {
+  actorOf,
+  failIfAny,
+  field,
+  FieldErrors,
+  flash,
+  formFailure,
+  refusedForm,
+  page,
+  pager,
+  query,
+} from './common';
 import {
   CARD_DESIGN_LABELS,
   CARD_DESIGNS,
@@ -239,8 +250,7 @@ async function generateBatch(ctx: WebContext, req: Request, res: Response) {
     );
     res.redirect(303, `/admin/vouchers/batches/${result.batchId}`);
   } catch (err) {
-    const f = formFailure(err);
-    await renderIndex(ctx, req, res, { values, errors: f.fields, formError: f.message }, f.status);
+    await renderIndex(ctx, req, res, ...refusedForm(err, values));
   }
 }
 
