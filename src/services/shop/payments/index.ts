@@ -22,11 +22,9 @@ import { billReturned, pollRound, voucherReturned, webhookOutcome } from './lear
 import type { BillPayments, GatewayInEffect, LearnOutcome, PaymentService, PaymentView } from './types';
 
 export type * from './types';
-export { PAYMENT_FIELDS, type PaymentField, type PaymentSettingsView } from './settings';
 
 /** PayMongo refuses a checkout below ₱20.00 (parameter_below_minimum). */
 export const MIN_AMOUNT = 2000;
-export { WATCH_MS } from './checkout';
 
 export interface PaymentServiceOptions {
   redemption: RedemptionService;

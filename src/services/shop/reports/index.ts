@@ -14,9 +14,6 @@ import {
   voidedCharges,
 } from './money-in';
 
-// Also exported from here, where it lived before money-in.ts held every query of money in.
-export { soldVouchers } from './money-in';
-
 // Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
 // buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
 const BUCKET_MS = 15 * 60 * 1000;

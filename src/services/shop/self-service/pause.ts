@@ -36,7 +36,6 @@ import {
 } from './shared';
 import type { PauseState } from './types';
 import * as voucherDevices from '../voucher-devices';
-export type { PauseState } from './types';
 
 /**
  * What pausing works with: the site's services, its poll (to count usage first), its logins (refused while
