@@ -119,15 +119,18 @@ export async function cashSinceCollection(
   );
 }
 
+/** The names of `table`'s rows by id, of the ids `idOf` reads from `rows` (none: no query). */
+async function namesById<T>(db: Knex, table: string, rows: T[], idOf: (r: T) => number | null | undefined) {
+  const ids = [...new Set(rows.map(idOf).filter((id): id is number => id != null))];
+  const named = ids.length
+    ? ((await db(table).whereIn('id', ids).select('id', 'name')) as { id: number; name: string }[])
+    : [];
+  return new Map(named.map((r) => [Number(r.id), r.name]));
+}
+
 export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<VendoView[]> {
   if (!rows.length) return [];
-  const profiles = new Map<number, string>(
-    (
-      await db('profiles')
-        .whereIn('id', [...new Set(rows.map((r) => r.profile_id))])
-        .select('id', 'name')
-    ).map((p: { id: number; name: string }) => [p.id, p.name]),
-  );
+  const profiles = await namesById(db, 'profiles', rows, (r) => r.profile_id);
   const busy = new Set<string>(
     (
       await db('vendo_sessions')
@@ -141,19 +144,12 @@ export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<
     ).map((r: { vendo_id: string }) => r.vendo_id),
   );
   const cash = await cashSinceCollection(db);
-  const siteIds = [...new Set(rows.map((r) => r.site_id).filter((id): id is number => id != null))];
-  const sites = new Map<number, string>(
-    siteIds.length
-      ? (
-          (await db('sites').whereIn('id', siteIds).select('id', 'name')) as { id: number; name: string }[]
-        ).map((s) => [Number(s.id), s.name])
-      : [],
-  );
+  const sites = await namesById(db, 'sites', rows, (r) => r.site_id);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     location: r.location,
-    profile: profiles.get(r.profile_id) ?? '?',
+    profile: profiles.get(Number(r.profile_id)) ?? '?',
     rates: ratesOf(r),
     windowSeconds: r.window_seconds,
     enabled: Boolean(r.enabled),
