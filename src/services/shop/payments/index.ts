@@ -92,12 +92,11 @@ function viewOf(
 export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const build = o.gatewayOf;
 
   async function current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined> {
     const { settings: s } = await store.read();
     if (!s.secretKey) return undefined;
-    return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
+    return { gw: o.gatewayOf({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
   const bills = o.bills?.({ current, watchMs: WATCH_MS });
   const c: CreditDeps = {
