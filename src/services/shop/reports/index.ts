@@ -42,24 +42,17 @@ function addSales(row: SalesRow, r: { n: number | string; amount: number | strin
 export function createReportService(deps: ShopDeps): ReportService {
   const { db, config } = deps;
 
-  const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
-
-  /** Vouchers sold and charges made, each in 15-minute buckets of its own time. */
-  async function buckets(from: number, to: number, siteId?: number) {
+  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
+    // Vouchers sold and charges made, each in 15-minute buckets of its own time.
     const bucket = (column: string) => db.raw(`CAST(${column} / ? AS INTEGER) AS bucket`, [BUCKET_MS]);
     const [vouchers, charges] = await Promise.all([
-      sold(from, to, siteId)
+      soldVouchers(db, from, to, siteId)
         .select(bucket('v.activated_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('bucket') as Promise<BucketRow[]>,
       soldCharges(db, from, to, siteId)
         .select(bucket('c.created_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
         .groupBy('bucket') as Promise<BucketRow[]>,
     ]);
-    return { vouchers, charges };
-  }
-
-  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
-    const { vouchers, charges } = await buckets(from, to, siteId);
     // The shop's zone now: Settings may change it while the server runs (no zone captured at start).
     const tz = config.tz;
     const totals = new Map<string, SalesRow>();
@@ -76,7 +69,7 @@ export function createReportService(deps: ShopDeps): ReportService {
   async function salesByProfile(from: number, to: number, siteId?: number): Promise<SalesRow[]> {
     type Row = { name: string; n: number | string; amount: number | string | null };
     const [vouchers, charges] = (await Promise.all([
-      sold(from, to, siteId)
+      soldVouchers(db, from, to, siteId)
         .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('p.name'),
