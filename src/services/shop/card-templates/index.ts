@@ -4,8 +4,6 @@
  * (src/domain/card-template.ts). Shared by the admin's Card design page, the print pages and the terminal; every
  * change is audited.
  */
-import type { Db } from '../../../db/knex';
-import type { Clock } from '../../../lib/clock';
 import { AppError } from '../../../domain/errors';
 import {
   PRESET_TEMPLATES,
@@ -14,7 +12,8 @@ import {
   readStoredTemplate,
 } from '../../../domain/card-template';
 import type { CardTemplate } from '../../../domain/card-template';
-import type { AuditService, ProfileService } from '../../types';
+import type { ShopDeps } from '../../deps';
+import type { ProfileService } from '../../types';
 import type { TemplateScope, ResolvedTemplate, CardTemplateService } from './types';
 export type {
   TemplateScope,
@@ -41,12 +40,9 @@ interface Row {
   body: string;
 }
 
-export function createCardTemplateService(deps: {
-  db: Db;
-  clock: Clock;
-  audit: AuditService;
-  profiles: Pick<ProfileService, 'get'>;
-}): CardTemplateService {
+export function createCardTemplateService(
+  deps: Pick<ShopDeps, 'db' | 'clock' | 'audit'> & { profiles: Pick<ProfileService, 'get'> },
+): CardTemplateService {
   const { db, clock, audit, profiles } = deps;
 
   async function keyOf(scope: TemplateScope): Promise<Key> {
