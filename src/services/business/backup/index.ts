@@ -6,14 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from '../../../config/env';
-import type { Db } from '../../../db/knex';
 import { AppError } from '../../../domain/errors';
-import type { Clock } from '../../../lib/clock';
 import { timeFormatter, utcOffset } from '../../../lib/log-format';
 import type { Logger } from '../../../lib/logger';
 import { projectPath } from '../../../lib/paths';
-import type { AuditService } from '../audit/types';
+import type { ShopDeps } from '../../deps';
 import {
   beyondKeep,
   claimBackupPath,
@@ -30,14 +27,8 @@ import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStat
 
 export type { BackupService } from './types';
 
-export interface BackupDeps {
-  config: AppConfig;
-  /** The shop's database: PostgreSQL backups read through it; the audit log is written to it. */
-  db: Db;
-  clock: Clock;
-  log: Logger;
-  audit: AuditService;
-}
+/** `db`, the shop's database: PostgreSQL backups read through it; the audit log is written to it. */
+export type BackupDeps = Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit'>;
 
 /** A file system's refusal in the owner's words (the code kept for whoever reads the log). */
 function describeFailure(err: unknown, dir: string): string {

@@ -83,28 +83,12 @@ async function backupSqlite(input: MakeInput, format: BackupFormat): Promise<Bac
   const snap = openSqliteFile(snapshot, { readonly: true });
   try {
     const described = await describe(snap, input);
-    if (format === 'export') {
-      const order = await exportOrder(snap);
-      return await writeBackupFile(
-        input.dest,
-        () => exportStream(snap, order),
-        'gzip',
-        (payload) => ({
-          ...described,
-          format,
-          payload,
-        }),
-      );
-    }
+    const order = format === 'export' ? await exportOrder(snap) : null;
     return await writeBackupFile(
       input.dest,
-      () => fs.createReadStream(snapshot),
+      () => (order ? exportStream(snap, order) : fs.createReadStream(snapshot)),
       'gzip',
-      (payload) => ({
-        ...described,
-        format,
-        payload,
-      }),
+      (payload) => ({ ...described, format, payload }),
     );
   } finally {
     await snap.destroy();

@@ -11,29 +11,25 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
+/** An event's row (its values in the order recordEvents' INSERT names the columns). */
+const eventRow = (ts: number, e: EventInput) => ({
+  ts,
+  voucher_id: e.voucherId ?? null,
+  kind: e.kind,
+  level: e.level ?? 'info',
+  message: e.message.slice(0, 300),
+  data: e.data ? JSON.stringify(e.data) : null,
+});
+
 /** Writes an event row (inside the caller's transaction when given one). */
 export async function recordEvent(db: Db, clock: Clock, e: EventInput): Promise<void> {
-  await db('events').insert({
-    ts: clock.now(),
-    voucher_id: e.voucherId ?? null,
-    kind: e.kind,
-    level: e.level ?? 'info',
-    message: e.message.slice(0, 300),
-    data: e.data ? JSON.stringify(e.data) : null,
-  });
+  await db('events').insert(eventRow(clock.now(), e));
 }
 
 /** Several events, 200 to a statement (a redemption's sale and login: one write on the customer's path). */
 export async function recordEvents(db: Db, clock: Clock, list: readonly EventInput[]): Promise<void> {
   const ts = clock.now();
-  const row = (e: EventInput) => [
-    ts,
-    e.voucherId ?? null,
-    e.kind,
-    e.level ?? 'info',
-    e.message.slice(0, 300),
-    e.data ? JSON.stringify(e.data) : null,
-  ];
+  const row = (e: EventInput) => Object.values(eventRow(ts, e));
   // A redemption's sale and login (one or two rows): plain SQL off the query builder (src/db/statements.ts).
   if (list.length > 0 && list.length <= 2 && !(db as { isTransaction?: boolean }).isTransaction) {
     await statements(db).run(
@@ -45,16 +41,7 @@ export async function recordEvents(db: Db, clock: Clock, list: readonly EventInp
   // knex writes a many-row insert on SQLite as one compound SELECT, at most 500 terms (SQLITE_MAX_COMPOUND_SELECT):
   // a router reboot logging out 2,000 devices is 10 statements of 200 rows.
   for (let i = 0; i < list.length; i += 200)
-    await db('events').insert(
-      list.slice(i, i + 200).map((e) => ({
-        ts,
-        voucher_id: e.voucherId ?? null,
-        kind: e.kind,
-        level: e.level ?? 'info',
-        message: e.message.slice(0, 300),
-        data: e.data ? JSON.stringify(e.data) : null,
-      })),
-    );
+    await db('events').insert(list.slice(i, i + 200).map((e) => eventRow(ts, e)));
 }
 
 interface EventRow {

@@ -4,14 +4,9 @@
  * (notifier.ts: the watch that writes messages to the outbox, the sender that delivers them, the day's sales).
  */
 import crypto from 'node:crypto';
-import type { AppConfig } from '../../../config/env';
-import type { Db } from '../../../db/knex';
 import { AppError } from '../../../domain/errors';
-import type { Clock } from '../../../lib/clock';
-import type { Logger } from '../../../lib/logger';
-import type { AuditService } from '../audit/types';
+import type { ShopDeps } from '../../deps';
 import { shopName } from '../settings';
-import type { SettingsService } from '../settings/types';
 import type { CredentialsBox } from '../sites/credentials';
 import { testMessage, type Voice } from './messages';
 import { recentMessages } from './outbox';
@@ -22,13 +17,7 @@ import type { NotifyService, NotifySettings, TestResult } from './types';
 export type * from './types';
 export { CHANNELS, NOTIFY_FIELDS, NOTIFY_KINDS, SECRET_FIELDS } from './types';
 
-export interface NotifyDeps {
-  config: AppConfig;
-  db: Db;
-  clock: Clock;
-  log: Logger;
-  audit: AuditService;
-  settings: SettingsService;
+export interface NotifyDeps extends Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings'> {
   box: CredentialsBox;
 }
 

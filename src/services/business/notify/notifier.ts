@@ -4,12 +4,11 @@
  * SEND_SECONDS: the outbox → Telegram and the webhook), the day's sales at the owner's time (a CalendarJob in
  * the shop's time zone, made again when the owner changes the time) and the outbox's pruning (daily).
  */
-import type { Db } from '../../../db/knex';
 import { dailyPattern } from '../../../domain/notify';
 import { CalendarJob } from '../../../jobs/calendar';
 import { PeriodicJob } from '../../../jobs/periodic';
-import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
+import type { ShopDeps } from '../../deps';
 import type { ReportService } from '../../shop/reports/types';
 import type { SiteService } from '../sites/types';
 import { dailyMessage } from './daily';
@@ -25,10 +24,7 @@ export const SEND_SECONDS = 2;
 export const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 24 * 3600_000;
 
-export interface NotifierDeps {
-  db: Db;
-  clock: Clock;
-  log: Logger;
+export interface NotifierDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   /** The shop's time zone, as it is now (the owner may change it). */
   tz: () => string;
   parts: NotifyParts;

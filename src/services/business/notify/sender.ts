@@ -7,19 +7,14 @@
  * next one goes. A message is marked sent right after its channel accepted it: a crash in between sends that
  * one message again when the controller is back (at most one per channel, as only one is in flight).
  */
-import type { Db } from '../../../db/knex';
 import { retryDelay } from '../../../domain/notify';
-import type { Clock } from '../../../lib/clock';
-import type { Logger } from '../../../lib/logger';
+import type { ShopDeps } from '../../deps';
 import { sendTelegram, sendWebhook, type SendOutcome } from './channels';
 import { due, markFailed, markRetry, markSent, type OutboxRow } from './outbox';
 import { channelsOf, type NotifySettingsStore } from './settings';
 import type { Channel, NotifySettings } from './types';
 
-export interface SenderDeps {
-  db: Db;
-  clock: Clock;
-  log: Logger;
+export interface SenderDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   store: NotifySettingsStore;
   /** Jitter's source (tests may pin it). */
   random?: () => number;

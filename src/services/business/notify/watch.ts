@@ -9,10 +9,8 @@
  * What was already said lives in the outbox itself (its latest message per subject), so a restart neither
  * repeats a "down" nor forgets to say "back".
  */
-import type { Db } from '../../../db/knex';
 import { routerStep, stockStep, stormStep, vendoStep, type Presence } from '../../../domain/notify';
-import type { Clock } from '../../../lib/clock';
-import type { Logger } from '../../../lib/logger';
+import type { ShopDeps } from '../../deps';
 import type { SiteService } from '../sites/types';
 import * as say from './messages';
 import { enqueue, latestBySubject } from './outbox';
@@ -21,10 +19,7 @@ import type { NewMessage, NotifySettings } from './types';
 
 const STOCK_EVERY_MS = 60_000;
 
-export interface WatchDeps {
-  db: Db;
-  clock: Clock;
-  log: Logger;
+export interface WatchDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   sites: Pick<SiteService, 'statuses'>;
   store: NotifySettingsStore;
   voice(settings: NotifySettings): Promise<say.Voice>;

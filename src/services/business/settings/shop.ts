@@ -25,13 +25,7 @@ import {
   type ShopSettingsView,
   type ShopSettingsService,
 } from './shop-types';
-export {
-  SHOP_SETTING_FIELDS,
-  type ShopSettingField,
-  type ShopSettingValues,
-  type ShopSettingsView,
-  type ShopSettingsService,
-} from './shop-types';
+export { SHOP_SETTING_FIELDS, type ShopSettingField, type ShopSettingsView } from './shop-types';
 
 /** The settings table's keys. */
 const KEYS: Record<ShopSettingField, string> = {

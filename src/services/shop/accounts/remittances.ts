@@ -9,8 +9,7 @@ import type { Knex } from 'knex';
 import { AppError, AboveOwedError, voidReason } from '../../../domain/errors';
 import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
-import type { AuditService } from '../../business/audit/types';
-import type { Clock } from '../../../lib/clock';
+import type { ShopDeps } from '../../deps';
 import { lockAccount, resellerBalance } from './reseller-ledger';
 import type { RemittanceView } from './types';
 
@@ -62,11 +61,7 @@ export function remittanceAmount(amount: unknown): number {
 export const yesFlag = (v: unknown): boolean =>
   v === true || (typeof v === 'string' && ['true', 'yes', 'on', '1'].includes(v.trim().toLowerCase()));
 
-export interface LedgerDeps {
-  db: Knex;
-  clock: Clock;
-  audit: AuditService;
-}
+export type LedgerDeps = Pick<ShopDeps, 'db' | 'clock' | 'audit'>;
 
 /**
  * Records money handed over by the reseller `account`. Above what it owes now (or when it owes nothing): 409

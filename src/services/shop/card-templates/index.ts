@@ -4,8 +4,6 @@
  * (src/domain/card-template.ts). Shared by the admin's Card design page, the print pages and the terminal; every
  * change is audited.
  */
-import type { Db } from '../../../db/knex';
-import type { Clock } from '../../../lib/clock';
 import { AppError } from '../../../domain/errors';
 import {
   PRESET_TEMPLATES,
@@ -14,7 +12,8 @@ import {
   readStoredTemplate,
 } from '../../../domain/card-template';
 import type { CardTemplate } from '../../../domain/card-template';
-import type { AuditService, ProfileService } from '../../types';
+import type { ShopDeps } from '../../deps';
+import type { ProfileService } from '../../types';
 import type { TemplateScope, ResolvedTemplate, CardTemplateService } from './types';
 export type {
   TemplateScope,
@@ -33,22 +32,21 @@ interface Key {
   profile?: { id: number; name: string };
 }
 
+const SHOP: Key = { scope: 'shop', ref: 0, label: 'shop' };
+
 interface Row {
   scope: string;
   ref_id: number;
   body: string;
 }
 
-export function createCardTemplateService(deps: {
-  db: Db;
-  clock: Clock;
-  audit: AuditService;
-  profiles: Pick<ProfileService, 'get'>;
-}): CardTemplateService {
+export function createCardTemplateService(
+  deps: Pick<ShopDeps, 'db' | 'clock' | 'audit'> & { profiles: Pick<ProfileService, 'get'> },
+): CardTemplateService {
   const { db, clock, audit, profiles } = deps;
 
   async function keyOf(scope: TemplateScope): Promise<Key> {
-    if (scope.kind === 'shop') return { scope: 'shop', ref: 0, label: 'shop' };
+    if (scope.kind === 'shop') return SHOP;
     if (scope.kind === 'profile') {
       const p = await profiles.get(scope.profile);
       return { scope: 'profile', ref: p.id, label: `profile ${p.name}`, profile: { id: p.id, name: p.name } };
@@ -84,10 +82,9 @@ export function createCardTemplateService(deps: {
 
   /** The scope and those above it, nearest first: a batch, its profile, the shop. */
   function chain(k: Key): Key[] {
-    const shop: Key = { scope: 'shop', ref: 0, label: 'shop' };
-    if (k.scope === 'shop') return [shop];
+    if (k.scope === 'shop') return [SHOP];
     const profile: Key = { scope: 'profile', ref: k.profile!.id, label: `profile ${k.profile!.name}` };
-    return k.scope === 'batch' ? [k, profile, shop] : [profile, shop];
+    return k.scope === 'batch' ? [k, profile, SHOP] : [profile, SHOP];
   }
 
   async function resolveKey(k: Key): Promise<ResolvedTemplate> {
@@ -102,10 +99,6 @@ export function createCardTemplateService(deps: {
 
   const resolve = async (scope: TemplateScope) => resolveKey(await keyOf(scope));
 
-  async function check(scope: TemplateScope, input: unknown): Promise<CardTemplate> {
-    return checkCardTemplate(input, (await resolve(scope)).template);
-  }
-
   return {
     async own(scope) {
       const k = await keyOf(scope);
@@ -116,7 +109,9 @@ export function createCardTemplateService(deps: {
       if (design !== 'custom') return { template: PRESET_TEMPLATES[design], from: 'preset' };
       return resolve({ kind: 'batch', batchId });
     },
-    check,
+    async check(scope, input) {
+      return checkCardTemplate(input, (await resolve(scope)).template);
+    },
     async save(scope, input, actor) {
       const k = await keyOf(scope);
       const template = checkCardTemplate(input, (await resolveKey(k)).template);

@@ -43,10 +43,6 @@ export type SeesDevice = (mac: string, ip: string) => Promise<boolean>;
 
 export interface GuessLimiterOptions {
   freeAttempts?: number;
-  baseLockMs?: number;
-  maxLockMs?: number;
-  /** Entries idle this long are forgotten (and the maps pruned). */
-  forgetAfterMs?: number;
   /** Wrong codes per minute across all askers before the shop-wide ceiling applies. */
   globalPerMinute?: number;
   /** Wrong codes per minute from one address before its ceiling applies: this plus one per ten devices behind it. */
@@ -75,6 +71,11 @@ interface AddressEntry {
 
 const MAX_ENTRIES = 50_000;
 const MINUTE = 60_000;
+/** The lock past the free attempts: doubled with each wrong code, up to the longest. */
+const BASE_LOCK_MS = 30_000;
+const MAX_LOCK_MS = 3_600_000;
+/** Entries idle this long are forgotten (and the maps pruned). */
+const FORGET_AFTER_MS = 24 * 3_600_000;
 /** Tokens for pages that name a device a router sees: per device, per hour (CNA sheet and browser, twice over). */
 const MINTS_PER_DEVICE = 2;
 const DEVICE_MINT_WINDOW = 60 * MINUTE;
@@ -93,9 +94,6 @@ export class GuessLimiter {
   private readonly addresses = new Map<string, AddressEntry>();
   private readonly mints = new Map<string, Budget>();
   private readonly free: number;
-  private readonly baseMs: number;
-  private readonly maxMs: number;
-  private readonly forgetMs: number;
   private readonly globalMax: number;
   private readonly addressBase: number;
   private devicesBehind: DevicesBehind;
@@ -110,9 +108,6 @@ export class GuessLimiter {
     opts: GuessLimiterOptions = {},
   ) {
     this.free = opts.freeAttempts ?? 5;
-    this.baseMs = opts.baseLockMs ?? 30_000;
-    this.maxMs = opts.maxLockMs ?? 3_600_000;
-    this.forgetMs = opts.forgetAfterMs ?? 24 * 3_600_000;
     this.globalMax = opts.globalPerMinute ?? 120;
     this.addressBase = opts.addressPerMinute ?? ADDRESS_GUESSES_PER_MINUTE;
     this.devicesBehind = opts.devicesBehind ?? (() => Promise.resolve(1));
@@ -240,7 +235,7 @@ export class GuessLimiter {
     e.failures++;
     e.lastAt = now;
     const over = e.failures - this.free;
-    if (over > 0) e.lockedUntil = now + Math.min(this.maxMs, this.baseMs * 2 ** Math.min(over - 1, 30));
+    if (over > 0) e.lockedUntil = now + Math.min(MAX_LOCK_MS, BASE_LOCK_MS * 2 ** Math.min(over - 1, 30));
     this.entries.set(key, e);
     if (peerIp !== null) {
       const a = this.address(peerIp, now);
@@ -326,7 +321,7 @@ export class GuessLimiter {
 
   private live(key: string, now: number): Entry | undefined {
     const e = this.entries.get(key);
-    if (e && e.pending === 0 && now - e.lastAt > this.forgetMs && now >= e.lockedUntil) {
+    if (e && e.pending === 0 && now - e.lastAt > FORGET_AFTER_MS && now >= e.lockedUntil) {
       this.entries.delete(key);
       return undefined;
     }

@@ -22,11 +22,9 @@ import { billReturned, pollRound, voucherReturned, webhookOutcome } from './lear
 import type { BillPayments, GatewayInEffect, LearnOutcome, PaymentService, PaymentView } from './types';
 
 export type * from './types';
-export { PAYMENT_FIELDS, type PaymentField, type PaymentSettingsView } from './settings';
 
 /** PayMongo refuses a checkout below ₱20.00 (parameter_below_minimum). */
 export const MIN_AMOUNT = 2000;
-export { WATCH_MS } from './checkout';
 
 export interface PaymentServiceOptions {
   redemption: RedemptionService;
@@ -94,12 +92,11 @@ function viewOf(
 export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): PaymentService {
   const { db, clock, config } = deps;
   const store = paymentSettingsStore(db, () => config.payments, deps.settings, o.box);
-  const build = o.gatewayOf;
 
   async function current(): Promise<{ gw: PaymentGateway; methods: string[] } | undefined> {
     const { settings: s } = await store.read();
     if (!s.secretKey) return undefined;
-    return { gw: build({ ...s, secretKey: s.secretKey }), methods: s.methods };
+    return { gw: o.gatewayOf({ ...s, secretKey: s.secretKey }), methods: s.methods };
   }
   const bills = o.bills?.({ current, watchMs: WATCH_MS });
   const c: CreditDeps = {

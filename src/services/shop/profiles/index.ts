@@ -8,9 +8,6 @@ import type { ProfileDeps } from './rows';
 import { createProfile, getProfile, listProfiles, setArchived, updateProfile } from './edit';
 import { importProfiles, syncFromFile } from './import';
 
-export { toProfileRecord } from './rows';
-export { readProfilesFile } from './import';
-
 export function createProfileService(deps: ProfileDeps): ProfileService {
   return {
     list: (opts = {}) => listProfiles(deps, opts),

@@ -11,7 +11,6 @@ import { routerLogin } from './connect';
 import type { DeviceLogin, RedemptionDeps } from './shared';
 import { portalStatus } from './status';
 
-export type { FoundVoucher } from './redeem';
 export type { DeviceLogin } from './shared';
 export { routerLogin } from './connect';
 export { radiusLogin } from './radius-connect';

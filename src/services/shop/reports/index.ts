@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { ShopDeps } from '../../deps';
 import type { ReportService, SalesRow } from '../../types';
 import { datesBetween, localDate, periodOf, Period } from '../../../domain/calendar';
@@ -8,14 +7,12 @@ import { forSale } from '../vouchers/hold';
 import {
   CHARGE_PROFILE,
   creditsByKind,
+  onSite,
   soldCharges,
   soldVouchers,
   subscriberTakings,
   voidedCharges,
 } from './money-in';
-
-// Also exported from here, where it lived before money-in.ts held every query of money in.
-export { soldVouchers } from './money-in';
 
 // Every zone offset in use is a multiple of 15 minutes, so SQL groups sales in 15-minute buckets and the
 // buckets are assigned to local days here: exact in any zone (DST included) and at most 96 rows per day.
@@ -27,51 +24,44 @@ interface BucketRow {
   amount: number | null;
 }
 
-/** Narrows a query on `vouchers as v` to one site's vouchers (none: every site). */
-const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
-  if (siteId !== undefined) q.where('v.site_id', siteId);
-};
+/** The row of `key`, made (at zero) the first time. */
+function rowOf(rows: Map<string, SalesRow>, key: string, more: Partial<SalesRow>): SalesRow {
+  let r = rows.get(key);
+  if (!r) rows.set(key, (r = { period: key, ...more, count: 0, amount: 0 }));
+  return r;
+}
+
+/** Adds a group of vouchers sold, or of charges, to its row. */
+function addSales(row: SalesRow, r: { n: number | string; amount: number | string | null }, charge: boolean) {
+  if (charge) row.charges = (row.charges ?? 0) + Number(r.n);
+  else row.count += Number(r.n);
+  row.amount += Number(r.amount ?? 0);
+}
 
 /** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
 export function createReportService(deps: ShopDeps): ReportService {
   const { db, config } = deps;
 
-  const sold = (from: number, to: number, siteId?: number) => soldVouchers(db, from, to, siteId);
-
-  /** Vouchers sold and charges made, each in 15-minute buckets of its own time. */
-  async function buckets(from: number, to: number, siteId?: number) {
+  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
+    // Vouchers sold and charges made, each in 15-minute buckets of its own time.
     const bucket = (column: string) => db.raw(`CAST(${column} / ? AS INTEGER) AS bucket`, [BUCKET_MS]);
     const [vouchers, charges] = await Promise.all([
-      sold(from, to, siteId)
+      soldVouchers(db, from, to, siteId)
         .select(bucket('v.activated_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('bucket') as Promise<BucketRow[]>,
       soldCharges(db, from, to, siteId)
         .select(bucket('c.created_at'), db.raw('COUNT(*) AS n'), db.raw('SUM(c.amount) AS amount'))
         .groupBy('bucket') as Promise<BucketRow[]>,
     ]);
-    return { vouchers, charges };
-  }
-
-  async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
-    const { vouchers, charges } = await buckets(from, to, siteId);
     // The shop's zone now: Settings may change it while the server runs (no zone captured at start).
     const tz = config.tz;
     const totals = new Map<string, SalesRow>();
+    const row = (period: string) => rowOf(totals, period, {});
     // Every period in the range appears, with zeros, so charts and tables show quiet days too.
-    for (const d of datesBetween(from, to, tz)) {
-      const period = periodOf(d, by);
-      if (!totals.has(period)) totals.set(period, { period, count: 0, amount: 0 });
-    }
-    const add = (r: BucketRow, charge: boolean) => {
-      const period = periodOf(localDate(Number(r.bucket) * BUCKET_MS, tz), by);
-      const row = totals.get(period) ?? { period, count: 0, amount: 0 };
-      if (charge) row.charges = (row.charges ?? 0) + Number(r.n);
-      else row.count += Number(r.n);
-      row.amount += Number(r.amount ?? 0);
-      totals.set(period, row);
-    };
-    for (const r of vouchers) add(r, false);
-    for (const r of charges) add(r, true);
+    for (const d of datesBetween(from, to, tz)) row(periodOf(d, by));
+    const period = (r: BucketRow) => periodOf(localDate(Number(r.bucket) * BUCKET_MS, tz), by);
+    for (const r of vouchers) addSales(row(period(r)), r, false);
+    for (const r of charges) addSales(row(period(r)), r, true);
     return [...totals.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
   }
 
@@ -79,7 +69,7 @@ export function createReportService(deps: ShopDeps): ReportService {
   async function salesByProfile(from: number, to: number, siteId?: number): Promise<SalesRow[]> {
     type Row = { name: string; n: number | string; amount: number | string | null };
     const [vouchers, charges] = (await Promise.all([
-      sold(from, to, siteId)
+      soldVouchers(db, from, to, siteId)
         .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS amount'))
         .groupBy('p.name'),
@@ -89,20 +79,9 @@ export function createReportService(deps: ShopDeps): ReportService {
         .groupBy('p.name'),
     ])) as [Row[], Row[]];
     const byName = new Map<string, SalesRow>();
-    const row = (name: string) => {
-      let r = byName.get(name);
-      if (!r) byName.set(name, (r = { period: name, profile: name, count: 0, amount: 0 }));
-      return r;
-    };
-    for (const r of vouchers) {
-      row(r.name).count += Number(r.n);
-      row(r.name).amount += Number(r.amount ?? 0);
-    }
-    for (const r of charges) {
-      const x = row(r.name);
-      x.charges = (x.charges ?? 0) + Number(r.n);
-      x.amount += Number(r.amount ?? 0);
-    }
+    const row = (name: string) => rowOf(byName, name, { profile: name });
+    for (const r of vouchers) addSales(row(r.name), r, false);
+    for (const r of charges) addSales(row(r.name), r, true);
     // Biggest first; ties by name, the same order on every engine.
     return [...byName.values()].sort((a, b) => b.amount - a.amount || (a.period < b.period ? -1 : 1));
   }

@@ -10,6 +10,11 @@ import type { Knex } from 'knex';
 import type { Db } from '../../../db/knex';
 import { PAYMENT_METHODS } from '../../subscriptions/billing/payments';
 
+/** Narrows a query on `vouchers as v` to one site's vouchers (none: every site). */
+export const onSite = (siteId: number | undefined) => (q: Knex.QueryBuilder) => {
+  if (siteId !== undefined) q.where('v.site_id', siteId);
+};
+
 /**
  * The vouchers sold in [from, to), as `v`: first used in the range (activated_at), staff vouchers left out.
  * `siteId` narrows to one site's vouchers (vouchers.site_id).
@@ -20,9 +25,7 @@ export function soldVouchers(db: Db, from: number, to: number, siteId?: number):
     .where('v.activated_at', '>=', from)
     .where('v.activated_at', '<', to)
     .where('v.staff', false)
-    .modify((q) => {
-      if (siteId !== undefined) q.where('v.site_id', siteId);
-    });
+    .modify(onSite(siteId));
 }
 
 /**
@@ -35,9 +38,7 @@ function charges(db: Db, from: number, to: number, siteId?: number, voided = fal
     .modify((q) => (voided ? q.whereNotNull('c.voided_at') : q.whereNull('c.voided_at')))
     .where('c.created_at', '>=', from)
     .where('c.created_at', '<', to)
-    .modify((q) => {
-      if (siteId !== undefined) q.where('v.site_id', siteId);
-    });
+    .modify(onSite(siteId));
 }
 
 /**

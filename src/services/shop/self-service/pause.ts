@@ -36,7 +36,6 @@ import {
 } from './shared';
 import type { PauseState } from './types';
 import * as voucherDevices from '../voucher-devices';
-export type { PauseState } from './types';
 
 /**
  * What pausing works with: the site's services, its poll (to count usage first), its logins (refused while
@@ -61,11 +60,6 @@ export function createPauses(deps: SiteDeps, d: Omit<PauseDeps, 'deps'>) {
   };
 }
 
-async function recentPauses(p: PauseDeps, v: Voucher): Promise<number[]> {
-  const { db, clock } = p.deps;
-  return eventTimes(db, v.row.id, 'pause', clock.now() - SELF_SERVICE_WINDOW_MS);
-}
-
 /** The voucher's pause as the status page shows it. */
 export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
   const now = p.deps.clock.now();
@@ -84,7 +78,8 @@ export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promi
   const { db, clock, log } = p.deps;
   const { sessions } = p;
   if (v.row.paused_at !== null && v.row.paused_at !== undefined) return pauseState(p, v);
-  const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), await recentPauses(p, v), clock.now());
+  const recent = await eventTimes(db, v.row.id, 'pause', clock.now() - SELF_SERVICE_WINDOW_MS);
+  const refusal = pauseRefusal(v.effective, Boolean(v.row.staff), recent, clock.now());
   if (refusal?.code === 'PAUSE_NOT_AVAILABLE')
     throw new AppError(
       'PAUSE_NOT_AVAILABLE',

@@ -10,6 +10,7 @@ import { voucherTiming } from '../../../domain/vouchers';
 import { isCappedWaiting } from '../../../domain/overage';
 import { redemptionResult } from '../../../metrics/port';
 import type { GuessTicket } from '../guess-limiter';
+import type { SaleEvent } from '../redemption/shared';
 import type { RedeemResult } from '../../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
@@ -17,8 +18,6 @@ import { siteParts, type SelfServiceDeps } from './context';
 import { voucherAndActiveOf, type Voucher } from './shared';
 import { siteIdOf, type SelfSite } from './sites';
 import type { Asker, SelfRedeemInput, SelfRedeemResult } from './types';
-
-type SaleEvent = { kind: string; message: string; data?: Record<string, unknown> };
 
 const movesNotAcrossSites = () =>
   new AppError(

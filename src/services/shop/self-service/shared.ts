@@ -71,12 +71,7 @@ type JoinedRow = VoucherRow & { profile_name: string; profile_spec: string };
 function joined(r: JoinedRow): Voucher {
   const { profile_name: profileName, profile_spec: spec, ...row } = r;
   const profile = profileFromRow({ spec });
-  return {
-    row: row as VoucherRow,
-    profile,
-    effective: voucherProfile(row as VoucherRow, profile),
-    profileName,
-  };
+  return { row, profile, effective: voucherProfile(row, profile), profileName };
 }
 
 /** The voucher and its profile in one query (on every customer's redeem path: plain SQL, src/db/statements.ts). */

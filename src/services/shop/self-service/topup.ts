@@ -19,7 +19,6 @@ import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import { unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
-export type { TopUpOutcome } from './types';
 
 type TopUpParts = { logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept'>; sessions: Sessions };
 

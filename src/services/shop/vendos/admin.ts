@@ -4,8 +4,7 @@ import { assertNameFree } from '../../business/sites/unique-name';
 import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
 import type { Actor, ProfileService } from '../../types';
-import type { SecretBox } from './secrets';
-import { newSecret } from './secrets';
+import { newSecret, type SecretBox } from './secrets';
 import { requireVendo, toViews, type VendoRow, type VendoRowCache } from './store';
 import { DEFAULT_WINDOW_SECONDS, parseVendoInput, type Parsed } from './input';
 import type { VendoInput, VendoView } from './types';
@@ -16,10 +15,7 @@ type AdminDeps = Pick<ShopDeps, 'db' | 'clock' | 'audit'> & {
   rows: VendoRowCache;
 };
 
-export function vendoAdmin(
-  deps: ShopDeps,
-  d: { profiles: ProfileService; box: SecretBox; rows: VendoRowCache },
-) {
+export function vendoAdmin(deps: ShopDeps, d: Omit<AdminDeps, 'db' | 'clock' | 'audit'>) {
   const a: AdminDeps = { db: deps.db, clock: deps.clock, audit: deps.audit, ...d };
   return {
     view: (id: string) => view(a, id),

@@ -14,7 +14,8 @@ import { settleInterruptedFinishes } from './settle';
 import { assertVendoSellsHere } from './site-check';
 import {
   expireWindows,
-  OFFLINE_AFTER_MS,
+  busyVendos,
+  isOnline,
   ratesOf,
   requireVendo,
   type SessionRow,
@@ -54,16 +55,12 @@ export async function portalList(deps: ShopDeps, siteId?: number | null) {
       else if (siteId !== undefined) q.where((w) => w.whereNull('site_id').orWhere('site_id', siteId));
     })
     .orderBy('name')) as VendoRow[];
-  const busy = new Set(
-    (
-      await db('vendo_sessions').where({ state: 'armed' }).where('expires_at', '>', now).select('vendo_id')
-    ).map((r: { vendo_id: string }) => r.vendo_id),
-  );
+  const busy = await busyVendos(db, now);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     location: r.location,
-    online: r.last_seen_at !== null && now - Number(r.last_seen_at) < OFFLINE_AFTER_MS,
+    online: isOnline(r, now),
     busy: busy.has(r.id),
     minimum: minimumAmount(ratesOf(r)),
   }));
@@ -103,7 +100,7 @@ export async function start(
   if (!vendo.enabled)
     throw new AppError('VENDO_DISABLED', `${vendo.name} is switched off by the shop`, 409, 'vendo');
   const now = clock.now();
-  if (vendo.last_seen_at === null || now - Number(vendo.last_seen_at) >= OFFLINE_AFTER_MS)
+  if (!isOnline(vendo, now))
     throw new AppError(
       'VENDO_OFFLINE',
       `${vendo.name} is not responding. Ask the shop, or pick another coin box.`,

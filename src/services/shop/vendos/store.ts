@@ -6,6 +6,8 @@ import type { VendoView } from './types';
 
 /** A vendo that has not polled for this long shows as offline. */
 export const OFFLINE_AFTER_MS = 2 * 60_000;
+export const isOnline = (row: Pick<VendoRow, 'last_seen_at'>, now: number) =>
+  row.last_seen_at !== null && now - Number(row.last_seen_at) < OFFLINE_AFTER_MS;
 export const SAVED_CREDIT_KEY = 'vendo.saved_credit_hours';
 export const DEFAULT_SAVED_CREDIT_HOURS = 24;
 
@@ -83,6 +85,14 @@ export async function expireWindows(db: Knex, now: number, vendoId?: string): Pr
   await q.update({ state: 'expired', ended_at: db.raw('expires_at') });
 }
 
+/** The vendos with a coin window open now (of `of`, else every one). */
+export async function busyVendos(db: Knex, now: number, of?: VendoRow[]): Promise<Set<string>> {
+  const q = db('vendo_sessions').where({ state: 'armed' }).where('expires_at', '>', now);
+  const ids = of?.map((r) => r.id);
+  if (ids) q.whereIn('vendo_id', ids);
+  return new Set(((await q.select('vendo_id')) as { vendo_id: string }[]).map((r) => r.vendo_id));
+}
+
 /** Coins since the last collection, per vendo. */
 export async function cashSinceCollection(
   db: Knex,
@@ -119,47 +129,32 @@ export async function cashSinceCollection(
   );
 }
 
+/** The names of `table`'s rows by id, of the ids `idOf` reads from `rows` (none: no query). */
+async function namesById<T>(db: Knex, table: string, rows: T[], idOf: (r: T) => number | null | undefined) {
+  const ids = [...new Set(rows.map(idOf).filter((id): id is number => id != null))];
+  const named = ids.length
+    ? ((await db(table).whereIn('id', ids).select('id', 'name')) as { id: number; name: string }[])
+    : [];
+  return new Map(named.map((r) => [Number(r.id), r.name]));
+}
+
 export async function toViews(db: Knex, rows: VendoRow[], now: number): Promise<VendoView[]> {
   if (!rows.length) return [];
-  const profiles = new Map<number, string>(
-    (
-      await db('profiles')
-        .whereIn('id', [...new Set(rows.map((r) => r.profile_id))])
-        .select('id', 'name')
-    ).map((p: { id: number; name: string }) => [p.id, p.name]),
-  );
-  const busy = new Set<string>(
-    (
-      await db('vendo_sessions')
-        .where({ state: 'armed' })
-        .where('expires_at', '>', now)
-        .whereIn(
-          'vendo_id',
-          rows.map((r) => r.id),
-        )
-        .select('vendo_id')
-    ).map((r: { vendo_id: string }) => r.vendo_id),
-  );
+  const profiles = await namesById(db, 'profiles', rows, (r) => r.profile_id);
+  const busy = await busyVendos(db, now, rows);
   const cash = await cashSinceCollection(db);
-  const siteIds = [...new Set(rows.map((r) => r.site_id).filter((id): id is number => id != null))];
-  const sites = new Map<number, string>(
-    siteIds.length
-      ? (
-          (await db('sites').whereIn('id', siteIds).select('id', 'name')) as { id: number; name: string }[]
-        ).map((s) => [Number(s.id), s.name])
-      : [],
-  );
+  const sites = await namesById(db, 'sites', rows, (r) => r.site_id);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     location: r.location,
-    profile: profiles.get(r.profile_id) ?? '?',
+    profile: profiles.get(Number(r.profile_id)) ?? '?',
     rates: ratesOf(r),
     windowSeconds: r.window_seconds,
     enabled: Boolean(r.enabled),
     lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
     lastIp: r.last_ip,
-    online: r.last_seen_at !== null && now - Number(r.last_seen_at) < OFFLINE_AFTER_MS,
+    online: isOnline(r, now),
     busy: busy.has(r.id),
     createdAt: Number(r.created_at),
     secretRotatedAt: Number(r.secret_rotated_at),

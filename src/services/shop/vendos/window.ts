@@ -9,6 +9,7 @@ import { normaliseMac, parseIPv4 } from '../../../domain/units';
 import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
 import type { RedemptionService, VoucherService } from '../../types';
+import { unknownDevice } from '../redemption/refusals';
 import type { RedeemResult } from '../redemption/types';
 import type { LocateDevice } from './site-check';
 import { DEFAULT_SAVED_CREDIT_HOURS, SAVED_CREDIT_KEY, type SessionRow } from './store';
@@ -77,11 +78,7 @@ export function deviceOf(mac: unknown, ip: unknown): { mac: string; ip: string }
   try {
     return { mac: normaliseMac(mac), ip: parseIPv4(ip, 'ip') };
   } catch {
-    throw new AppError(
-      'UNKNOWN_DEVICE',
-      'Your device is not connected to this WiFi hotspot. Reconnect to the WiFi and open the login page again.',
-      403,
-    );
+    throw unknownDevice();
   }
 }
 

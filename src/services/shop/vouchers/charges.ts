@@ -21,8 +21,6 @@ import { toVoucherState, type ProfileRow, type VoucherRow } from './state';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
 import { ProfileCache } from './queries';
 
-export type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
-
 export const PLAN_CHANGE = 'plan_change';
 
 export interface PlannedChange extends PlanChangePreview {

@@ -7,8 +7,6 @@ import { profileFromRow, toVoucherView, type ProfileRow, type VoucherRow } from 
 import type { VoucherFilter, VoucherView } from '../../types';
 import { forSale, queuedView } from './hold';
 
-export { STATUSES } from '../../../domain/vouchers';
-
 /** Profiles by id, parsed once per use (a list of 500 vouchers has a handful of profiles). */
 export class ProfileCache {
   private readonly cache = new Map<number, { row: ProfileRow; profile: Profile }>();

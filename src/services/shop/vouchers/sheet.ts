@@ -14,7 +14,7 @@ import {
 import { formatCodeForPrint } from '../../../domain/codes';
 import { shownStatus } from '../../../domain/vouchers';
 import type { Profile } from '../../../domain/profiles';
-import type { CardTemplate } from '../../../domain/card-template';
+import type { CardLanguage, CardTemplate } from '../../../domain/card-template';
 import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '../../../domain/units';
 import type { CardTemplateService, TemplateSource } from '../card-templates';
 import { safeLogo } from '../../business/settings/shop-logo';
@@ -23,7 +23,6 @@ import { cardLink, type CardLinkTarget } from './card-link';
 import { DEFAULT_SITE_ID, type SiteService } from '../../business/sites/types';
 import { shopName } from '../../business/settings';
 import { translator } from '../../../i18n';
-import type { CardLanguage } from '../../../domain/card-template';
 
 export interface SheetCard {
   code: string;

@@ -9,7 +9,7 @@ import type { VoucherView } from '../../types';
 import type { QueuedView } from './hold';
 import type { VoucherRow } from './types';
 export type { VoucherRow } from './types';
-export { expiresAtFor, profileFromRow, type ProfileRow } from '../../../domain/profile-row';
+export { profileFromRow, type ProfileRow } from '../../../domain/profile-row';
 
 /** The profile as it applies to one voucher: admin "extend" adds to the validity. */
 export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
