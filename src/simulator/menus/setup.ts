@@ -15,7 +15,7 @@ import {
 } from '../messages';
 import type { Row } from '../query';
 import type { Item, Table } from '../table';
-import { parsePrefix, parseUint } from '../values';
+import { parsePrefix } from '../values';
 import { versionAtLeast } from '../options';
 import {
   bool,
@@ -24,8 +24,10 @@ import {
   configVerbs,
   FieldParser,
   Handler,
+  invalid,
   Menu,
   oneOf,
+  port,
   renderConfig,
   SimCore,
   tableMenu,
@@ -41,11 +43,6 @@ export const MSG_FILE_EXISTS = 'failure: file already exists';
 /** ◐ A non-2xx answer to `/tool/fetch` (the words scripts compare with). */
 export const msgFetchStatus = (status: number): string => `Fetch failed with status ${status}`;
 
-const port: FieldParser = (v, arg) => {
-  const n = parseUint(v);
-  if (n === null || n < 1 || n > 65535) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return String(n);
-};
 const ports: FieldParser = (v, arg) => {
   for (const part of v.split(',')) {
     const [a, b] = part.split('-');
@@ -57,14 +54,9 @@ const ports: FieldParser = (v, arg) => {
 const ipAddress: FieldParser = (v, arg) => {
   const neg = v.startsWith('!');
   const body = neg ? v.slice(1) : v;
-  if (body !== '' && !body.split('-').every((p) => parsePrefix(p) !== null))
-    throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return v;
+  return body === '' || body.split('-').every((p) => parsePrefix(p) !== null) ? v : invalid(arg);
 };
-const host: FieldParser = (v, arg) => {
-  if (!/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return v;
-};
+const host: FieldParser = (v, arg) => (/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v) ? v : invalid(arg));
 
 function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore): Menu {
   const render = (item: Item): Row => renderConfig(item, extraOf(path));
@@ -151,11 +143,8 @@ export function walledGardenIpMenu(core: SimCore): Menu {
 /** ✔ `/ip/service`: the router's own services; only `set`, `enable`, `disable` (no add or remove). */
 export function serviceMenu(core: SimCore): Menu {
   const table = core.state.services;
-  const addressList: FieldParser = (v, arg) => {
-    if (v !== '' && !v.split(',').every((p) => parsePrefix(p) !== null))
-      throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-    return v;
-  };
+  const addressList: FieldParser = (v, arg) =>
+    v === '' || v.split(',').every((p) => parsePrefix(p) !== null) ? v : invalid(arg);
   const spec: ConfigSpec = {
     defaults: {},
     fields: { address: addressList, port, disabled: bool, 'max-sessions': text, certificate: text },
@@ -203,7 +192,7 @@ export function fileMenu(core: SimCore, stamp: () => string): Menu {
     if (name === '') throw new Trap(msgMissingArgument('name'), CATEGORY.missingItem);
     if (table.byNameGet(name)) throw new Trap(MSG_FILE_EXISTS, CATEGORY_FAILURE);
     const type = args.get('type') ?? 'file';
-    if (type !== 'file' && type !== 'directory') throw new Trap(msgInvalidValue('type'), CATEGORY.argument);
+    if (type !== 'file' && type !== 'directory') invalid('type');
     const contents = args.get('contents') ?? '';
     checkContents(contents);
     ensureFolders(core, name, stamp);
@@ -223,8 +212,7 @@ export function fileMenu(core: SimCore, stamp: () => string): Menu {
     const contents = args.get('contents');
     if (contents !== undefined) checkContents(contents);
     for (const item of items) {
-      if (contents !== undefined && item.cfg.type === 'directory')
-        throw new Trap(msgInvalidValue('contents'), CATEGORY.argument);
+      if (contents !== undefined && item.cfg.type === 'directory') invalid('contents');
       const changes: Record<string, string> = { 'last-modified': stamp() };
       if (contents !== undefined) changes.contents = contents;
       const rename = args.get('name');
@@ -281,16 +269,10 @@ export function fetchMenu(core: SimCore, stamp: () => string, fileDelayMs: () =>
   const fetchCommand: Handler = async (args) => {
     const url = args.get('url');
     if (url === undefined) throw new Trap(msgMissingArgument('url'), CATEGORY.missingItem);
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Trap(msgInvalidValue('url'), CATEGORY.argument);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-      throw new Trap(msgInvalidValue('url'), CATEGORY.argument);
+    const parsed = URL.canParse(url) ? new URL(url) : invalid('url');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') invalid('url');
     const mode = args.get('output') ?? 'file';
-    if (mode !== 'file' && mode !== 'none') throw new Trap(msgInvalidValue('output'), CATEGORY.argument);
+    if (mode !== 'file' && mode !== 'none') invalid('output');
     let res: Response;
     try {
       res = await fetch(parsed, {
