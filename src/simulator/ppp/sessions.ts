@@ -9,6 +9,7 @@ import type { RouterLog } from '../log';
 import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
 import { newQueueRuntime, type QueueItem, type RouterState } from '../state';
+import { countInterface, countQueue } from '../counting';
 import { parseRateLimit, type RateLimit } from '../values';
 import { rateFields } from '../session-queue';
 import { packetPath, type Packet, type PacketPath } from '../packet-path';
@@ -27,8 +28,6 @@ import type { Item } from '../table';
 import type { PppAaa, PppGrant } from './aaa';
 import type { PppActiveItem } from './tables';
 
-const PACKET_BYTES = 1500;
-const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
 /** How a session ends, and ◐ its Acct-Terminate-Cause (RFC 2866; ✖ Lost-Carrier for a host that dialled again). */
 const TERMINATE_CAUSES = {
   'peer hung up': 'User-Request',
@@ -272,13 +271,10 @@ export class PppSessions {
       const [maxUp, maxDown] = queue.cfg['max-limit'].split('/').map(Number);
       if (maxUp > 0) up = Math.min(up, Math.floor((maxUp * secs) / 8));
       if (maxDown > 0) down = Math.min(down, Math.floor((maxDown * secs) / 8));
-      this.countQueue(queue, up, down, secs);
+      countQueue(queue, up, down, secs, this.now());
+      this.state.queues.emit('set', queue);
     }
-    const c = session.counters;
-    c.rxByte += up;
-    c.txByte += down;
-    c.rxPacket += packets(up);
-    c.txPacket += packets(down);
+    countInterface(session.counters, up, down);
     session.rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
     session.rateUntil = this.now() + Math.max(secs, 2) * 1000;
     this.ports.countThrough(session.serverInterface ? [session.serverInterface] : [], up, down);
@@ -294,15 +290,6 @@ export class PppSessions {
         { up: random() * 120_000 * seconds, down: random() * 750_000 * seconds },
         seconds,
       );
-  }
-
-  private countQueue(queue: QueueItem, up: number, down: number, secs: number): void {
-    queue.bytes = [queue.bytes[0] + up, queue.bytes[1] + down];
-    queue.packets = [queue.packets[0] + packets(up), queue.packets[1] + packets(down)];
-    queue.rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
-    queue.packetRate = [Math.round(packets(up) / secs), Math.round(packets(down) / secs)];
-    queue.lastTrafficAt = this.now();
-    this.state.queues.emit('set', queue);
   }
 
   /**
