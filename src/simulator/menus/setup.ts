@@ -14,6 +14,7 @@ import {
   Trap,
 } from '../messages';
 import type { Row } from '../query';
+import { addItem } from '../state';
 import type { Item, Table } from '../table';
 import { parsePrefix } from '../values';
 import { versionAtLeast } from '../options';
@@ -234,10 +235,7 @@ function ensureFolders(core: SimCore, name: string, stamp: () => string): void {
   for (let i = 1; i < parts.length; i++) {
     const dir = parts.slice(0, i).join('/');
     if (!core.state.files.byNameGet(dir))
-      core.state.files.insert({
-        id: core.state.files.newId(),
-        cfg: { name: dir, type: 'directory', 'last-modified': stamp() },
-      });
+      addItem(core.state.files, { name: dir, type: 'directory', 'last-modified': stamp() });
   }
 }
 
@@ -248,10 +246,7 @@ export function writeFile(core: SimCore, name: string, contents: string, stamp: 
   if (existing) table.update(existing, { contents, 'last-modified': stamp() });
   else {
     ensureFolders(core, name, stamp);
-    table.insert({
-      id: table.newId(),
-      cfg: { name, type: fileType(name), contents, 'last-modified': stamp() },
-    });
+    addItem(table, { name, type: fileType(name), contents, 'last-modified': stamp() });
   }
   core.configChanged();
 }

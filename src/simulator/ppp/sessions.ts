@@ -251,9 +251,13 @@ export class PppSessions {
    * rules, and the forward filter's verdict (src/simulator/packet-path.ts).
    */
   route(name: string, p: Omit<Packet, 'src'>): PacketPath {
+    return packetPath(this.state, { ...p, src: this.session(name).address });
+  }
+
+  private session(name: string): PppActiveItem {
     const session = this.ppp.active.list.find((a) => a.name === name);
     if (!session) throw new Error(`simulator: no PPP session ${name}`);
-    return packetPath(this.state, { ...p, src: session.address });
+    return session;
   }
 
   /**
@@ -261,8 +265,7 @@ export class PppSessions {
    * queue's max-limit; counted on its interface (rx = up), its queue and the router's ports.
    */
   addTraffic(name: string, want: Transfer, seconds = 1): Transfer {
-    const session = this.ppp.active.list.find((a) => a.name === name);
-    if (!session) throw new Error(`simulator: no PPP session ${name}`);
+    const session = this.session(name);
     const secs = seconds > 0 ? seconds : 1;
     let up = Math.max(0, Math.floor(want.up));
     let down = Math.max(0, Math.floor(want.down));
