@@ -5,6 +5,7 @@
 import { MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER } from '../messages';
 import type { Row } from '../query';
 import {
+  type Counters,
   PROFILE_DEFAULTS,
   SERVER_DEFAULTS,
   SERVER_PROFILE_DEFAULTS,
@@ -169,12 +170,7 @@ function configMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: Si
   return tableMenu(path, table, renderConfig, configVerbs(table, spec, core));
 }
 
-export function counterFields(c: {
-  bytesIn: number;
-  bytesOut: number;
-  packetsIn: number;
-  packetsOut: number;
-}): Row {
+export function counterFields(c: Counters): Row {
   return {
     'bytes-in': String(c.bytesIn),
     'bytes-out': String(c.bytesOut),

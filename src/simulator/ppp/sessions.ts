@@ -8,7 +8,7 @@ import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
 import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
-import { newQueueRuntime, type QueueItem, type RouterState } from '../state';
+import { newQueueRuntime, type QueueItem, type RouterState, zeroInterfaceCounters } from '../state';
 import { countInterface, countQueue } from '../counting';
 import { parseRateLimit, type RateLimit } from '../values';
 import { rateFields } from '../session-queue';
@@ -149,7 +149,7 @@ export class PppSessions {
       acctSessionId,
       sessionId: `0x${acctSessionId.toUpperCase()}`,
       settings,
-      counters: { rxByte: 0, txByte: 0, rxPacket: 0, txPacket: 0 },
+      counters: zeroInterfaceCounters(),
       rate: [0, 0],
       rateUntil: 0,
       interfaceId: `*${(this.ppp.nextInterfaceId++).toString(16).toUpperCase()}`,
