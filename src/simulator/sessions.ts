@@ -235,7 +235,7 @@ export class Hotspot {
     const profile = this.state.profiles.byNameGet(who.profile)?.cfg ?? {};
     const rateText = who.radius?.rateLimit ?? profile['rate-limit'];
     const rl = rateText ? parseRateLimit(rateText) : null;
-    if (rl) session.queueId = addSessionQueue(this.state, who.user, host.ip, rl, profile);
+    if (rl) session.queueId = addSessionQueue(this.state, 'hotspot', who.user, `${host.ip}/32`, rl, profile);
     host.authorized = true;
     this.state.active.insert(session);
     this.state.hosts.emit('set', host);

@@ -6,12 +6,11 @@
  */
 import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
-import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
-import { newQueueRuntime, type QueueItem, type RouterState, zeroInterfaceCounters } from '../state';
+import { type RouterState, zeroInterfaceCounters } from '../state';
 import { countInterface, countQueue } from '../counting';
 import { parseRateLimit, type RateLimit } from '../values';
-import { rateFields } from '../session-queue';
+import { addSessionQueue, rateFields } from '../session-queue';
 import { packetPath, type Packet, type PacketPath } from '../packet-path';
 import { pppInterfaceName } from './names';
 import { allocate } from './pools';
@@ -300,14 +299,7 @@ export class PppSessions {
    * upload, the first half of max-limit (PPP AAA page). ✖ Its place: first, as the hotspot's.
    */
   private addQueue(user: string, rl: RateLimit): string {
-    const queues = this.state.queues;
-    const name = pppInterfaceName(user);
-    let unique = name;
-    for (let n = 2; queues.byNameGet(unique); n++) unique = `<pppoe-${user}-${n}>`;
-    const cfg = { ...QUEUE_DEFAULTS, name: unique, target: name, ...rateFields(rl) };
-    const q: QueueItem = { id: queues.newId(), cfg, dynamic: true, ...newQueueRuntime() };
-    queues.insert(q, queues.list[0]);
-    return q.id;
+    return addSessionQueue(this.state, 'pppoe', user, pppInterfaceName(user), rl);
   }
 
   /** ✔ (PPP AAA page) the profile's `address-list` gets the session's address, as a dynamic entry. */
