@@ -15,7 +15,7 @@ import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
 import { giveCookie } from './cookies';
 import { addSessionQueue } from './session-queue';
-import { ActiveItem, HostItem, RadiusGrant, RouterState, SessionLimits, zeroCounters } from './state';
+import { ActiveItem, HostItem, RadiusGrant, RouterState, zeroCounters } from './state';
 import { ipToInt, normaliseMac, parseDuration, parseRateLimit } from './values';
 import { limitsAtLogin, overBytes, overFixed, overGrant } from './session-limits';
 import type { LoginArgs, LogoutReason, SessionListener } from './session-types';
@@ -205,13 +205,8 @@ export class Hotspot {
 
   private startSession(
     host: HostItem,
-    who: {
-      user: string;
-      userId: string;
-      profile: string;
-      radius?: RadiusGrant;
+    who: Pick<ActiveItem, 'user' | 'userId' | 'profile' | 'radius' | 'fixed'> & {
       acctSessionId?: string;
-      fixed?: SessionLimits;
       password: string;
     },
   ): ActiveItem {
