@@ -73,13 +73,7 @@ export function poolMenu(core: SimCore): Menu {
 export function poolUsedMenu(core: SimCore): Menu {
   return {
     path: '/ip/pool/used',
-    rows: () =>
-      [...core.state.ppp.used.values()].map((u) => ({
-        pool: u.pool,
-        address: u.address,
-        owner: u.owner,
-        info: u.info,
-      })),
+    rows: () => [...core.state.ppp.used.values()].map((u) => ({ ...u })),
     commands: {},
   };
 }
