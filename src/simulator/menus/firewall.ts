@@ -304,14 +304,12 @@ function insertionPoint(state: RouterState, key: string): FilterItem | undefined
   const list = state.filters.list;
   if (key === FASTTRACK_DUMMY.key) return list[0];
   const index = HOTSPOT_RULES.findIndex((r) => r.key === key);
-  const next = HOTSPOT_RULES.slice(index + 1)
-    .map((r) => list.find((f) => dynamicKeys.get(f) === r.key))
-    .find((f) => f !== undefined);
+  /** The first of these rules that is in the list. */
+  const firstListed = (rules: DynamicRule[]): FilterItem | undefined =>
+    rules.map((r) => list.find((f) => dynamicKeys.get(f) === r.key)).find((f) => f !== undefined);
+  const next = firstListed(HOTSPOT_RULES.slice(index + 1));
   if (next) return next;
-  const previous = HOTSPOT_RULES.slice(0, index)
-    .reverse()
-    .map((r) => list.find((f) => dynamicKeys.get(f) === r.key))
-    .find((f) => f !== undefined);
+  const previous = firstListed(HOTSPOT_RULES.slice(0, index).reverse());
   const anchor = previous ?? list.find((f) => !f.dynamic && f.cfg.comment === HOTSPOT_PLACEHOLDER_COMMENT);
   if (anchor) return list[list.indexOf(anchor) + 1];
   return list.find((f) => dynamicKeys.get(f) !== FASTTRACK_DUMMY.key);
