@@ -336,18 +336,15 @@ export class RouterSimulator {
 
   /** What `print` would return for a menu (all properties), e.g. `rows('/queue/simple')`. */
   rows(menu: string): Row[] {
-    return this.menu(menu).rows();
+    const m = this.menus.get(menu.replace(/\/print$/, '').replace(/\/$/, ''));
+    if (!m) throw new Error(`simulator: no menu ${menu}`);
+    return m.rows();
   }
 
   /** The rows of `rows(menu)` whose `name` is one of `names`, in list order (by the menu's name index if it has one). */
   rowsNamed(menu: string, names: ReadonlySet<string>): Row[] {
-    const m = this.menu(menu);
+    const m = this.menus.get(menu.replace(/\/print$/, '').replace(/\/$/, ''));
+    if (!m) throw new Error(`simulator: no menu ${menu}`);
     return m.rowsNamed ? m.rowsNamed(names) : m.rows().filter((r) => names.has(r.name));
-  }
-
-  private menu(path: string): Menu {
-    const m = this.menus.get(path.replace(/\/print$/, '').replace(/\/$/, ''));
-    if (!m) throw new Error(`simulator: no menu ${path}`);
-    return m;
   }
 }
