@@ -59,18 +59,13 @@ const ipAddress: FieldParser = (v, arg) => {
 };
 const host: FieldParser = (v, arg) => (/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v) ? v : invalid(arg));
 
-function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore): Menu {
-  const render = (item: Item): Row => renderConfig(item, extraOf(path));
+/** A walled-garden list; `extra`: the runtime-only columns it prints. */
+function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore, extra: Row): Menu {
+  const render = (item: Item): Row => renderConfig(item, extra);
   return tableMenu(path, table, render, {
     ...configVerbs(table, spec, core),
     unset: unsetVerb(table, spec, core),
   });
-}
-
-/** Runtime-only columns each menu prints. */
-function extraOf(path: string): Row {
-  if (path === '/ip/hotspot/walled-garden') return { hits: '0', dynamic: 'false' };
-  return { invalid: 'false', dynamic: 'false' };
 }
 
 export function unsetVerb(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
@@ -108,6 +103,7 @@ export function walledGardenMenu(core: SimCore): Menu {
       },
     },
     core,
+    { hits: '0', dynamic: 'false' },
   );
 }
 
@@ -138,6 +134,7 @@ export function walledGardenIpMenu(core: SimCore): Menu {
       },
     },
     core,
+    { invalid: 'false', dynamic: 'false' },
   );
 }
 
