@@ -131,14 +131,9 @@ function rowMatcher(req: Request): ((row: Row) => boolean) | null {
 function matchingRows(opts: DispatchOptions, req: Request, menu: Menu): Row[] {
   const match = rowMatcher(req);
   const named = menu.rowsNamed && nameChain(req.queries);
-  if (named) {
-    const rows = menu.rowsNamed!(named.names);
-    if (opts.stats) opts.stats.rowsBuilt += rows.length;
-    return match ? rows.filter(match) : rows;
-  }
-  const all = menu.rows();
-  if (opts.stats) opts.stats.rowsBuilt += all.length;
-  return match ? all.filter(match) : all;
+  const rows = named ? menu.rowsNamed!(named.names) : menu.rows();
+  if (opts.stats) opts.stats.rowsBuilt += rows.length;
+  return match ? rows.filter(match) : rows;
 }
 
 function print(opts: DispatchOptions, session: Session, req: Request, menu: Menu | undefined): void {

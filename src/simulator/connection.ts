@@ -265,9 +265,8 @@ export class Session {
 
 /** `00` + hex MD5 of 0x00, the password and the challenge bytes (test vector in docs/routeros.md "Login"). */
 export function challengeResponse(password: string, challenge: Buffer): string {
-  const md5 = createHash('md5');
-  md5.update(Buffer.from([0]));
-  md5.update(Buffer.from(password, 'latin1'));
-  md5.update(challenge);
-  return `00${md5.digest('hex')}`;
+  const md5 = createHash('md5')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(password, 'latin1'));
+  return `00${md5.update(challenge).digest('hex')}`;
 }

@@ -11,11 +11,10 @@ import { pppInterfaceName } from './ppp/names';
 import type { PppActiveItem } from './ppp/tables';
 import type { HostItem, InterfaceCounters, RouterState } from './state';
 import { zeroInterfaceCounters } from './state';
+import { countInterface, PACKET_BYTES } from './counting';
 
 /** The interface the simulated Internet is behind. */
 export const WAN = 'ether1';
-/** Average packet size used to derive packet counts from bytes (as the queues do). */
-const PACKET_BYTES = 1500;
 
 export interface InterfaceRates {
   rxBps: number;
@@ -59,19 +58,8 @@ export class Interfaces {
 
   /** Bytes from (`up`) and to (`down`) the network behind the `lan` interfaces, through the WAN port. */
   countThrough(lan: readonly string[], up: number, down: number): void {
-    const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
-    for (const name of lan) {
-      const c = this.counters(name);
-      c.rxByte += up;
-      c.txByte += down;
-      c.rxPacket += packets(up);
-      c.txPacket += packets(down);
-    }
-    const wan = this.counters(WAN);
-    wan.rxByte += down;
-    wan.txByte += up;
-    wan.rxPacket += packets(down);
-    wan.txPacket += packets(up);
+    for (const name of lan) countInterface(this.counters(name), up, down);
+    countInterface(this.counters(WAN), down, up);
   }
 
   /** What `monitor-traffic` sees on `name` now: the sum of the devices' current rates through it. */

@@ -56,6 +56,17 @@ export function snapshot(state: RouterState): StateFile {
   };
 }
 
+/**
+ * A file saved before these tables were simulated: the router keeps the server profiles its setup made, and has
+ * the services, files and PPP profiles as a new one does.
+ */
+const INSTALL_MISSING: Record<string, (state: RouterState) => void> = {
+  serverProfiles: (s) => s.installServerProfiles(),
+  services: (s) => s.installServices(),
+  files: (s) => s.installHotspotFiles(),
+  pppProfiles: (s) => s.ppp.installDefaults(),
+};
+
 /** Replace the state's configuration with a saved one. */
 export function restore(state: RouterState, file: StateFile): void {
   state.identity = file.identity;
@@ -63,22 +74,9 @@ export function restore(state: RouterState, file: StateFile): void {
   state.radiusIncoming = { ...RADIUS_INCOMING_DEFAULTS, ...file.radiusIncoming };
   for (const [key, table] of Object.entries(state.configTables())) {
     table.clear();
-    // A file saved before server profiles were simulated: the router keeps the ones its setup made.
-    if (key === 'serverProfiles' && !file.tables[key]) {
-      state.installServerProfiles();
-      continue;
-    }
-    // Saved before services and files were simulated: the router has them as a new one does.
-    if (key === 'services' && !file.tables[key]) {
-      state.installServices();
-      continue;
-    }
-    if (key === 'files' && !file.tables[key]) {
-      state.installHotspotFiles();
-      continue;
-    }
-    if (key === 'pppProfiles' && !file.tables[key]) {
-      state.ppp.installDefaults();
+    const install = INSTALL_MISSING[key];
+    if (install && !file.tables[key]) {
+      install(state);
       continue;
     }
     for (const saved of file.tables[key] ?? []) {

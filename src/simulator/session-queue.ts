@@ -25,24 +25,26 @@ export function rateFields(rl: RateLimit): Record<string, string> {
 }
 
 /**
- * ✔ [HSU] a session with a rate limit gets a dynamic simple queue at login; ◐ named `<hotspot-USER>`; position
- * from the profile's insert-queue-before (✖ default: we use `first`). Returns the queue's `.id`.
+ * ✔ [HSU] a session with a rate limit gets a dynamic simple queue at login; ◐ named `<hotspot-USER>` (a PPP
+ * session's `<pppoe-USER>`); position from the profile's insert-queue-before (✖ default: we use `first`).
+ * Returns the queue's `.id`.
  */
 export function addSessionQueue(
   state: RouterState,
+  kind: 'hotspot' | 'pppoe',
   user: string,
-  ip: string,
+  target: string,
   rl: RateLimit,
-  profile: Record<string, string>,
+  profile: Record<string, string> = {},
 ): string {
   const queues = state.queues;
-  let name = `<hotspot-${user}>`;
+  let name = `<${kind}-${user}>`;
   // ✖ a second session of a shared user: RouterOS's naming is unknown; keep names unique.
-  for (let n = 2; queues.byNameGet(name); n++) name = `<hotspot-${user}-${n}>`;
+  for (let n = 2; queues.byNameGet(name); n++) name = `<${kind}-${user}-${n}>`;
   const cfg = {
     ...QUEUE_DEFAULTS,
     name,
-    target: `${ip}/32`,
+    target,
     parent:
       profile['parent-queue'] && queues.byNameGet(profile['parent-queue']) ? profile['parent-queue'] : 'none',
     ...rateFields(rl),

@@ -15,7 +15,7 @@ import type { Dhcp } from './dhcp';
 import type { RouterLog } from './log';
 import { giveCookie } from './cookies';
 import { addSessionQueue } from './session-queue';
-import { ActiveItem, HostItem, RadiusGrant, RouterState, SessionLimits, zeroCounters } from './state';
+import { ActiveItem, HostItem, RadiusGrant, RouterState, zeroCounters } from './state';
 import { ipToInt, normaliseMac, parseDuration, parseRateLimit } from './values';
 import { limitsAtLogin, overBytes, overFixed, overGrant } from './session-limits';
 import type { LoginArgs, LogoutReason, SessionListener } from './session-types';
@@ -205,13 +205,8 @@ export class Hotspot {
 
   private startSession(
     host: HostItem,
-    who: {
-      user: string;
-      userId: string;
-      profile: string;
-      radius?: RadiusGrant;
+    who: Pick<ActiveItem, 'user' | 'userId' | 'profile' | 'radius' | 'fixed'> & {
       acctSessionId?: string;
-      fixed?: SessionLimits;
       password: string;
     },
   ): ActiveItem {
@@ -235,7 +230,7 @@ export class Hotspot {
     const profile = this.state.profiles.byNameGet(who.profile)?.cfg ?? {};
     const rateText = who.radius?.rateLimit ?? profile['rate-limit'];
     const rl = rateText ? parseRateLimit(rateText) : null;
-    if (rl) session.queueId = addSessionQueue(this.state, who.user, host.ip, rl, profile);
+    if (rl) session.queueId = addSessionQueue(this.state, 'hotspot', who.user, `${host.ip}/32`, rl, profile);
     host.authorized = true;
     this.state.active.insert(session);
     this.state.hosts.emit('set', host);

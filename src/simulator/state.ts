@@ -161,6 +161,11 @@ export const newQueueRuntime = (): Pick<
   lastTrafficAt: 0,
 });
 
+/** A new item with this configuration, at the end of the list. */
+export function addItem(table: Table<Item>, cfg: Record<string, string>): void {
+  table.insert({ id: table.newId(), cfg });
+}
+
 export class RouterState {
   identity: string;
   bootAt: number;
@@ -243,14 +248,16 @@ export class RouterState {
   /** Factory defaults of a fresh hotspot setup. */
   installDefaults(): void {
     this.radiusIncoming = { ...RADIUS_INCOMING_DEFAULTS };
-    this.profiles.insert({ id: this.profiles.newId(), cfg: { ...PROFILE_DEFAULTS, name: 'default' } });
+    addItem(this.profiles, { ...PROFILE_DEFAULTS, name: 'default' });
     this.installServerProfiles();
     this.installServices();
     this.installHotspotFiles();
     this.ppp.installDefaults();
-    this.servers.insert({
-      id: this.servers.newId(),
-      cfg: { ...SERVER_DEFAULTS, name: 'hotspot1', interface: 'bridge-hotspot', profile: 'hsprof1' },
+    addItem(this.servers, {
+      ...SERVER_DEFAULTS,
+      name: 'hotspot1',
+      interface: 'bridge-hotspot',
+      profile: 'hsprof1',
     });
     // RouterOS's hotspot setup leaves this disabled placeholder in the filter list (it shows up in many
     // published exports); the hotspot's own dynamic rules are listed next to it. No FastTrack rule: the
@@ -274,18 +281,12 @@ export class RouterState {
    * (the hotspot's gateway address, and the DNS name typed during setup: `setupDnsName`, often none).
    */
   installServerProfiles(): void {
-    this.serverProfiles.insert({
-      id: this.serverProfiles.newId(),
-      cfg: { ...SERVER_PROFILE_DEFAULTS, name: 'default' },
-    });
-    this.serverProfiles.insert({
-      id: this.serverProfiles.newId(),
-      cfg: {
-        ...SERVER_PROFILE_DEFAULTS,
-        name: 'hsprof1',
-        'hotspot-address': '10.5.50.1',
-        'dns-name': this.setupDnsName,
-      },
+    addItem(this.serverProfiles, { ...SERVER_PROFILE_DEFAULTS, name: 'default' });
+    addItem(this.serverProfiles, {
+      ...SERVER_PROFILE_DEFAULTS,
+      name: 'hsprof1',
+      'hotspot-address': '10.5.50.1',
+      'dns-name': this.setupDnsName,
     });
   }
 
@@ -295,32 +296,23 @@ export class RouterState {
    */
   installServices(): void {
     for (const [name, port] of SERVICE_PORTS)
-      this.services.insert({
-        id: this.services.newId(),
-        cfg: {
-          name,
-          port: String(port),
-          address: '',
-          disabled: 'false',
-          ...(name.endsWith('ssl') ? { certificate: 'none' } : {}),
-        },
+      addItem(this.services, {
+        name,
+        port: String(port),
+        address: '',
+        disabled: 'false',
+        ...(name.endsWith('ssl') ? { certificate: 'none' } : {}),
       });
   }
 
   /** ✔ The hotspot setup copies the factory pages into its html-directory (`hotspot`): its login page among them. */
   installHotspotFiles(): void {
-    this.files.insert({
-      id: this.files.newId(),
-      cfg: { name: 'hotspot', type: 'directory', 'last-modified': '' },
-    });
-    this.files.insert({
-      id: this.files.newId(),
-      cfg: {
-        name: 'hotspot/login.html',
-        type: 'html file',
-        contents: FACTORY_LOGIN_HTML,
-        'last-modified': '',
-      },
+    addItem(this.files, { name: 'hotspot', type: 'directory', 'last-modified': '' });
+    addItem(this.files, {
+      name: 'hotspot/login.html',
+      type: 'html file',
+      contents: FACTORY_LOGIN_HTML,
+      'last-modified': '',
     });
   }
 

@@ -5,18 +5,14 @@
  */
 import type { Interfaces } from './interfaces';
 import type { Hotspot } from './sessions';
+import { countQueue, packets } from './counting';
 import type { ActiveItem, Counters, HostItem, QueueItem, RouterState } from './state';
 import { ipToInt, prefixContains, targetContainsAddr, targetPrefixes, type Prefix } from './values';
-
-/** Average packet size used to derive packet counters from bytes. */
-const PACKET_BYTES = 1500;
 
 export interface Transfer {
   up: number;
   down: number;
 }
-
-const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
 
 function addCounters(c: Counters, up: number, down: number): void {
   // Hotspot "in" = received from the user (upload), "out" = sent to the user
@@ -153,15 +149,8 @@ export class Traffic {
     const flows = list.map((d) => this.flow(d.mac, d, secs, firstMatch, live(d.mac)));
     this.shareParents(flows, secs);
     const round = new Set<QueueItem>();
-    return flows.map((f) =>
-      // A session logged out earlier in the round (a limit reached) is gone from the menu.
-      this.commit(
-        f,
-        secs,
-        (byMac.get(f.host.mac) ?? []).filter((a) => this.state.active.get(a.id) === a),
-        round,
-      ),
-    );
+    // A session logged out earlier in the round (a limit reached) is gone from the menu.
+    return flows.map((f) => this.commit(f, secs, live(f.host.mac), round));
   }
 
   /** Move bytes for a device; returns what was actually transferred after the queues' limits. */
@@ -262,17 +251,8 @@ export class Traffic {
     }
   }
 
-  /** Counts a round's bytes on a queue; `sum`: the round's rate adds up (a parent of several children). */
   private count(queue: QueueItem, up: number, down: number, secs: number, sum = false): void {
-    queue.bytes = [queue.bytes[0] + up, queue.bytes[1] + down];
-    queue.packets = [queue.packets[0] + packets(up), queue.packets[1] + packets(down)];
-    const rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
-    const pRate = [Math.round(packets(up) / secs), Math.round(packets(down) / secs)];
-    queue.rate = sum ? [queue.rate[0] + rate[0], queue.rate[1] + rate[1]] : [rate[0], rate[1]];
-    queue.packetRate = sum
-      ? [queue.packetRate[0] + pRate[0], queue.packetRate[1] + pRate[1]]
-      : [pRate[0], pRate[1]];
-    queue.lastTrafficAt = this.now();
+    countQueue(queue, up, down, secs, this.now(), sum);
     this.state.queues.emit('set', queue);
   }
 

@@ -125,13 +125,8 @@ export function formatPrefix(p: Prefix): string {
 /** A simple-queue target: comma list of addresses/prefixes, each printed with its prefix length. */
 export function normaliseTarget(text: string): string | null {
   if (text.trim() === '') return '';
-  const out: string[] = [];
-  for (const part of text.split(',')) {
-    const p = parsePrefix(part);
-    if (!p) return null;
-    out.push(formatPrefix(p));
-  }
-  return out.join(',');
+  const prefixes = text.split(',').map(parsePrefix);
+  return prefixes.every((p) => p !== null) ? prefixes.map(formatPrefix).join(',') : null;
 }
 
 export function prefixContains(p: Prefix, ip: number): boolean {
@@ -144,11 +139,10 @@ const parsedTargets = new Map<string, Prefix[]>();
 export function targetPrefixes(target: string): Prefix[] {
   let prefixes = parsedTargets.get(target);
   if (!prefixes) {
-    prefixes = [];
-    for (const part of target.split(',')) {
-      const p = parsePrefix(part);
-      if (p) prefixes.push(p);
-    }
+    prefixes = target
+      .split(',')
+      .map(parsePrefix)
+      .filter((p) => p !== null);
     if (parsedTargets.size >= 100_000) parsedTargets.clear();
     parsedTargets.set(target, prefixes);
   }
@@ -165,13 +159,9 @@ export function targetContainsAddr(target: string, addr: number): boolean {
   return target !== '' && targetPrefixes(target).some((p) => prefixContains(p, addr));
 }
 
-export function isMac(text: string): boolean {
-  return /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(text);
-}
-
 /** RouterOS prints MAC addresses upper-case. */
 export function normaliseMac(text: string): string | null {
-  return isMac(text) ? text.toUpperCase() : null;
+  return /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(text) ? text.toUpperCase() : null;
 }
 
 export function parseUint(text: string): number | null {

@@ -127,7 +127,7 @@ export class SimulatedVendo {
       } catch (err) {
         last = err;
       }
-      await new Promise((res) => setTimeout(res, 200 * (i + 1)));
+      await sleep(200 * (i + 1));
     }
     throw last instanceof Error ? last : new Error(String(last));
   }

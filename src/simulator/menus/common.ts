@@ -14,7 +14,7 @@ import {
 import type { Row } from '../query';
 import type { RouterState } from '../state';
 import type { Item, Table } from '../table';
-import { normaliseDuration, normaliseMac, parseBool, parseUint } from '../values';
+import { ipToInt, normaliseDuration, normaliseMac, parseBool, parseRateLimit, parseUint } from '../values';
 
 export type Args = Map<string, string>;
 /**
@@ -68,6 +68,15 @@ export const bool: FieldParser = (v, arg) => {
 export const duration: FieldParser = (v, arg) => normaliseDuration(v) ?? invalid(arg);
 export const uint: FieldParser = (v, arg) => (parseUint(v) === null ? invalid(arg) : String(parseUint(v)));
 export const mac: FieldParser = (v, arg) => normaliseMac(v) ?? invalid(arg);
+export const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
+export const ip: FieldParser = (v, arg) => (ipToInt(v) === null ? invalid(arg) : v);
+/** ✔ A port: 1..65535. */
+export const port: FieldParser = (v, arg) => {
+  const n = parseUint(v);
+  return n === null || n < 1 || n > 65535 ? invalid(arg) : String(n);
+};
+/** Kept as written (docs/routeros.md "Rate-limit format"); only checked that it parses. */
+export const rateLimit: FieldParser = (v, arg) => (v === '' || parseRateLimit(v) ? v : invalid(arg));
 export const oneOf =
   (...values: string[]): FieldParser =>
   (v, arg) =>
@@ -202,6 +211,44 @@ export function configVerbs(
   };
 }
 
+/**
+ * `unset`: a property goes back to its default, or is gone when it has none. `fixed` (the rule's `chain`, an
+ * item's `name`) cannot be unset.
+ */
+export function unsetToDefault(table: Table<Item>, spec: ConfigSpec, core: SimCore, fixed: string): Handler {
+  return (args) => {
+    const name = args.get('value-name');
+    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
+    if (!(name in spec.fields) || name === fixed) invalid('value-name');
+    for (const item of changeableTargets(table, args, spec.noun)) {
+      const cfg = { ...item.cfg };
+      if (name in spec.defaults) cfg[name] = spec.defaults[name];
+      else delete cfg[name];
+      spec.validate?.(cfg);
+      item.cfg = cfg;
+      table.emit('set', item);
+    }
+    core.configChanged();
+  };
+}
+
+/** `reset-counters` and `reset-counters-all`: `reset` puts an item's runtime counters back to zero. */
+export function resetCounterVerbs<T extends Item>(
+  table: Table<T>,
+  reset: (item: T) => void,
+): Record<string, Handler> {
+  const resetAll = (items: readonly T[]): void => {
+    for (const item of items) {
+      reset(item);
+      table.emit('set', item);
+    }
+  };
+  return {
+    'reset-counters': (args) => resetAll(targets(table, args)),
+    'reset-counters-all': () => resetAll([...table.list]),
+  };
+}
+
 function setAll(table: Table<Item>, items: Item[], changes: Record<string, string>, core: SimCore): void {
   for (const item of items) table.update(item, changes);
   core.configChanged();
@@ -236,6 +283,29 @@ export function tableMenu<T extends Item>(
     }),
     commands,
     ...rest,
+  };
+}
+
+/** A menu of one settings row (`/ppp/aaa`, `/radius/incoming`); `set` takes the arguments `parsers` know. */
+export function settingsMenu(
+  path: string,
+  core: SimCore,
+  settings: () => Record<string, string>,
+  parsers: Record<string, FieldParser>,
+  changed?: () => void,
+): Menu {
+  return {
+    path,
+    rows: () => [{ ...settings() }],
+    commands: {
+      set: (args) => {
+        const changes: Record<string, string> = {};
+        for (const [name, value] of args) if (parsers[name]) changes[name] = parsers[name](value, name);
+        Object.assign(settings(), changes);
+        core.configChanged();
+        changed?.();
+      },
+    },
   };
 }
 

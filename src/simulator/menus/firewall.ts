@@ -10,7 +10,6 @@ import {
   MSG_FILTER_NO_CHAIN,
   MSG_FILTER_NO_JUMP_TARGET,
   MSG_FILTER_PORTS_NEED_PROTOCOL,
-  msgMissingArgument,
   msgNoMatch,
   Trap,
 } from '../messages';
@@ -20,18 +19,19 @@ import type { Item, Table } from '../table';
 import { ipToInt, normaliseMac, parseDuration, parsePrefix } from '../values';
 import {
   bool,
-  changeableTargets,
   ConfigSpec,
   configVerbs,
   FieldParser,
   Handler,
   invalid,
   Menu,
+  nonEmpty,
   oneOf,
+  resetCounterVerbs,
   SimCore,
   tableMenu,
-  targets,
   text,
+  unsetToDefault,
 } from './common';
 
 /** Every action of a 7.x filter rule (`fasttrack-connection` included). */
@@ -77,6 +77,9 @@ const PROTOCOLS = [
 ];
 /** Only these carry ports; RouterOS refuses a port matcher on any other protocol. */
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'udp-lite', 'sctp', 'dccp', '6', '17', '136', '132', '33']);
+/** Whether a rule's protocol (negated or not) carries ports. */
+export const portProtocol = (cfg: Record<string, string>): boolean =>
+  PORT_PROTOCOLS.has((cfg.protocol ?? '').replace(/^!/, ''));
 
 /** Built-in interface lists; the simulator has no user-defined ones (`/interface/list` is not modelled). */
 const BUILTIN_INTERFACE_LISTS = ['all', 'none', 'dynamic', 'static'];
@@ -95,22 +98,21 @@ function wordSet(...words: string[]): FieldParser {
   };
 }
 
-const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
-
 /** An address, a prefix or a range `a-b`, as RouterOS accepts for src-address/dst-address. */
-const address: FieldParser = negatable((v, arg) => {
+export const addressOrRange: FieldParser = (v, arg) => {
   const range = v.split('-');
   if (range.length === 2) return ipToInt(range[0]) !== null && ipToInt(range[1]) !== null ? v : invalid(arg);
   return parsePrefix(v) ? v : invalid(arg);
-});
+};
+const address = negatable(addressOrRange);
 
-const ports: FieldParser = negatable((v, arg) => {
-  for (const part of v.split(',')) {
-    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
-    if (!m || Number(m[1]) > 65535 || (m[2] !== undefined && Number(m[2]) > 65535)) invalid(arg);
-  }
-  return v;
-});
+/** A port or a range `a-b`. */
+export function portRange(v: string): boolean {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(v);
+  return m !== null && Number(m[1]) <= 65535 && (m[2] === undefined || Number(m[2]) <= 65535);
+}
+
+const ports: FieldParser = negatable((v, arg) => (v.split(',').every(portRange) ? v : invalid(arg)));
 
 const protocol: FieldParser = negatable((v, arg) =>
   PROTOCOLS.includes(v) || (/^\d{1,3}$/.test(v) && Number(v) <= 255) ? v : invalid(arg),
@@ -141,11 +143,8 @@ function checkRule(cfg: Record<string, string>): void {
   if (!cfg.chain) throw new Trap(MSG_FILTER_NO_CHAIN, CATEGORY_FAILURE);
   if (cfg.action === 'jump' && !cfg['jump-target'])
     throw new Trap(MSG_FILTER_NO_JUMP_TARGET, CATEGORY_FAILURE);
-  for (const field of ['dst-port', 'src-port', 'port']) {
-    if (cfg[field] === undefined) continue;
-    const proto = (cfg.protocol ?? '').replace(/^!/, '');
-    if (!PORT_PROTOCOLS.has(proto)) throw new Trap(MSG_FILTER_PORTS_NEED_PROTOCOL, CATEGORY_FAILURE);
-  }
+  if (['dst-port', 'src-port', 'port'].some((f) => cfg[f] !== undefined) && !portProtocol(cfg))
+    throw new Trap(MSG_FILTER_PORTS_NEED_PROTOCOL, CATEGORY_FAILURE);
 }
 
 export function filterSpec(state: RouterState): ConfigSpec {
@@ -208,9 +207,6 @@ export function renderFilter(f: FilterItem): Row {
   return row;
 }
 
-/** Matchers `unset` may clear; the rest fall back to their default. */
-const UNSET_TO_DEFAULT = new Set(['action', 'log', 'log-prefix', 'disabled', 'comment']);
-
 export function filterMenu(core: SimCore): Menu {
   const table = core.state.filters;
   const generic = table as unknown as Table<Item>;
@@ -221,41 +217,16 @@ export function filterMenu(core: SimCore): Menu {
     core,
     (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
   );
-  const unset: Handler = (args) => {
-    const name = args.get('value-name');
-    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
-    if (name === 'chain' || !(name in spec.fields)) invalid('value-name');
-    for (const item of changeableTargets(table, args, 'rule')) {
-      const cfg = { ...item.cfg };
-      if (UNSET_TO_DEFAULT.has(name)) cfg[name] = FILTER_DEFAULTS[name];
-      else delete cfg[name];
-      checkRule(cfg);
-      item.cfg = cfg;
-      table.emit('set', item);
-    }
-    core.configChanged();
-  };
   return tableMenu('/ip/firewall/filter', table, renderFilter, {
     ...verbs,
-    unset,
+    unset: unsetToDefault(generic, spec, core, 'chain'),
     ...ruleCounterVerbs(table),
   });
 }
 
 /** `reset-counters` and `reset-counters-all` of a rule list (filter, NAT): its rules' bytes and packets back to 0. */
-export function ruleCounterVerbs(table: Table<FilterItem>): Record<string, Handler> {
-  const reset = (items: readonly FilterItem[]): void => {
-    for (const f of items) {
-      f.bytes = 0;
-      f.packets = 0;
-      table.emit('set', f);
-    }
-  };
-  return {
-    'reset-counters': (args) => reset(targets(table, args)),
-    'reset-counters-all': () => reset(table.list),
-  };
-}
+export const ruleCounterVerbs = (table: Table<FilterItem>): Record<string, Handler> =>
+  resetCounterVerbs(table, (f) => Object.assign(f, { bytes: 0, packets: 0 }));
 
 // ---- dynamic rules ---------------------------------------------------------------------------------------
 
@@ -333,14 +304,12 @@ function insertionPoint(state: RouterState, key: string): FilterItem | undefined
   const list = state.filters.list;
   if (key === FASTTRACK_DUMMY.key) return list[0];
   const index = HOTSPOT_RULES.findIndex((r) => r.key === key);
-  const next = HOTSPOT_RULES.slice(index + 1)
-    .map((r) => list.find((f) => dynamicKeys.get(f) === r.key))
-    .find((f) => f !== undefined);
+  /** The first of these rules that is in the list. */
+  const firstListed = (rules: DynamicRule[]): FilterItem | undefined =>
+    rules.map((r) => list.find((f) => dynamicKeys.get(f) === r.key)).find((f) => f !== undefined);
+  const next = firstListed(HOTSPOT_RULES.slice(index + 1));
   if (next) return next;
-  const previous = HOTSPOT_RULES.slice(0, index)
-    .reverse()
-    .map((r) => list.find((f) => dynamicKeys.get(f) === r.key))
-    .find((f) => f !== undefined);
+  const previous = firstListed(HOTSPOT_RULES.slice(0, index).reverse());
   const anchor = previous ?? list.find((f) => !f.dynamic && f.cfg.comment === HOTSPOT_PLACEHOLDER_COMMENT);
   if (anchor) return list[list.indexOf(anchor) + 1];
   return list.find((f) => dynamicKeys.get(f) !== FASTTRACK_DUMMY.key);

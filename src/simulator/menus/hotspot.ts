@@ -2,9 +2,10 @@
  * `/ip/hotspot` configuration menus (docs/routeros.md "Hotspot"): servers, user profiles, server profiles, users
  * and ip-bindings. The runtime menus (active sessions, hosts, cookies) are in hotspot-runtime.ts.
  */
-import { CATEGORY, MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER, msgInvalidValue, Trap } from '../messages';
+import { MSG_DUPLICATE_NAME, MSG_DUPLICATE_USER } from '../messages';
 import type { Row } from '../query';
 import {
+  type Counters,
   PROFILE_DEFAULTS,
   SERVER_DEFAULTS,
   SERVER_PROFILE_DEFAULTS,
@@ -13,7 +14,7 @@ import {
   zeroCounters,
 } from '../state';
 import type { Item, Table } from '../table';
-import { formatDuration, parseDuration, parseRateLimit, parseUint } from '../values';
+import { formatDuration, parseDuration, parseUint } from '../values';
 import {
   bool,
   ConfigSpec,
@@ -22,7 +23,9 @@ import {
   invalid,
   mac,
   Menu,
+  nonEmpty,
   oneOf,
+  rateLimit,
   ref,
   renderConfig,
   SimCore,
@@ -58,11 +61,7 @@ export function profileMenu(core: SimCore): Menu {
     autoName: 'profile',
     fields: {
       'shared-users': (v, arg) => (v === 'unlimited' ? v : uint(v, arg)),
-      // Kept as written (docs/routeros.md "Rate-limit format"); only checked that it parses.
-      'rate-limit': (v, arg) => {
-        if (v !== '' && !parseRateLimit(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-        return v;
-      },
+      'rate-limit': rateLimit,
       'session-timeout': duration,
       'idle-timeout': durationOrNone,
       'keepalive-timeout': durationOrNone,
@@ -116,15 +115,10 @@ export function serverProfileMenu(core: SimCore): Menu {
     duplicate: MSG_DUPLICATE_NAME,
     autoName: 'hsprof',
     fields: {
-      'hotspot-address': (v, arg) => {
-        if (!IPV4.test(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-        return v;
-      },
+      'hotspot-address': (v, arg) => (IPV4.test(v) ? v : invalid(arg)),
       'login-by': (v, arg) => {
         const methods = v.split(',').filter(Boolean);
-        if (!methods.every((m) => LOGIN_METHODS.includes(m)))
-          throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-        return methods.join(',');
+        return methods.every((m) => LOGIN_METHODS.includes(m)) ? methods.join(',') : invalid(arg);
       },
       'http-cookie-lifetime': duration,
       'split-user-domain': bool,
@@ -176,12 +170,7 @@ function configMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: Si
   return tableMenu(path, table, renderConfig, configVerbs(table, spec, core));
 }
 
-export function counterFields(c: {
-  bytesIn: number;
-  bytesOut: number;
-  packetsIn: number;
-  packetsOut: number;
-}): Row {
+export function counterFields(c: Counters): Row {
   return {
     'bytes-in': String(c.bytesIn),
     'bytes-out': String(c.bytesOut),
@@ -213,7 +202,7 @@ export function userMenu(core: SimCore): Menu {
     duplicate: MSG_DUPLICATE_USER,
     noun: 'user',
     fields: {
-      name: (v, arg) => (v === '' ? invalid(arg) : v),
+      name: nonEmpty,
       profile: ref(() => core.state.profiles),
       server: ref(() => core.state.servers, 'all'),
       'mac-address': mac,

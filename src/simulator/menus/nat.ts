@@ -7,9 +7,15 @@
 import { CATEGORY_FAILURE, MSG_FILTER_PORTS_NEED_PROTOCOL, Trap } from '../messages';
 import type { FilterItem } from '../state';
 import type { Item, Table } from '../table';
-import { ipToInt, parsePrefix } from '../values';
-import { ConfigSpec, configVerbs, FieldParser, invalid, Menu, oneOf, SimCore, tableMenu } from './common';
-import { filterSpec, renderFilter, ruleCounterVerbs } from './firewall';
+import { ConfigSpec, configVerbs, invalid, Menu, oneOf, SimCore, tableMenu } from './common';
+import {
+  addressOrRange,
+  filterSpec,
+  portProtocol,
+  portRange,
+  renderFilter,
+  ruleCounterVerbs,
+} from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
 export const NAT_ACTIONS = [
@@ -29,21 +35,6 @@ export const NAT_ACTIONS = [
   'src-nat',
 ];
 
-/** ✔ (command tree) `to-addresses`: an address, a range `a-b` or a prefix. */
-const toAddresses: FieldParser = (v, arg) => {
-  const range = v.split('-');
-  if (range.length === 2) return ipToInt(range[0]) !== null && ipToInt(range[1]) !== null ? v : invalid(arg);
-  return parsePrefix(v) ? v : invalid(arg);
-};
-
-/** A port or a range `a-b`. */
-const toPorts: FieldParser = (v, arg) => {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(v);
-  return m && Number(m[1]) <= 65535 && (m[2] === undefined || Number(m[2]) <= 65535) ? v : invalid(arg);
-};
-
-const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'udp-lite', 'sctp', 'dccp', '6', '17', '136', '132', '33']);
-
 function natSpec(core: SimCore): ConfigSpec {
   const filter = filterSpec(core.state);
   return {
@@ -51,15 +42,15 @@ function natSpec(core: SimCore): ConfigSpec {
     validate: (cfg) => {
       filter.validate?.(cfg);
       // ✖ RouterOS's words for `to-ports` without a port protocol; refused as the filter's ports are.
-      const proto = (cfg.protocol ?? '').replace(/^!/, '');
-      if (cfg['to-ports'] !== undefined && !PORT_PROTOCOLS.has(proto))
+      if (cfg['to-ports'] !== undefined && !portProtocol(cfg))
         throw new Trap(MSG_FILTER_PORTS_NEED_PROTOCOL, CATEGORY_FAILURE);
     },
     fields: {
       ...filter.fields,
       action: oneOf(...NAT_ACTIONS),
-      'to-addresses': toAddresses,
-      'to-ports': toPorts,
+      // ✔ (command tree) `to-addresses`: an address, a range `a-b` or a prefix; `to-ports` one port or a range.
+      'to-addresses': addressOrRange,
+      'to-ports': (v, arg) => (portRange(v) ? v : invalid(arg)),
     },
   };
 }

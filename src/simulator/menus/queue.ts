@@ -30,8 +30,10 @@ import {
   FieldParser,
   invalid,
   Menu,
+  nonEmpty,
   parseConfig,
   ref,
+  resetCounterVerbs,
   SimCore,
   tableMenu,
   targets,
@@ -102,7 +104,7 @@ export function queueSpec(queues: () => Table<Item>): ConfigSpec {
     noun: 'queue',
     validate: checkLimits,
     fields: {
-      name: (v, arg) => (v === '' ? invalid(arg) : v),
+      name: nonEmpty,
       target,
       dst: text,
       'max-limit': ratePair,
@@ -206,12 +208,6 @@ export function queueMenu(core: SimCore): Menu {
     core,
     (id, cfg) => ({ id, cfg, ...newQueueRuntime() }) as QueueItem,
   );
-  const reset = (items: QueueItem[]): void => {
-    for (const q of items) {
-      resetQueueCounters(q);
-      table.emit('set', q);
-    }
-  };
   return tableMenu(
     '/queue/simple',
     table,
@@ -232,8 +228,7 @@ export function queueMenu(core: SimCore): Menu {
         if (child) throw new Trap(msgQueueHasChildren(child.cfg.parent), CATEGORY_FAILURE);
         return verbs.remove(args);
       },
-      'reset-counters': (args) => reset(targets(table, args)),
-      'reset-counters-all': () => reset([...table.list]),
+      ...resetCounterVerbs(table, resetQueueCounters),
     },
     { byName: true },
   );

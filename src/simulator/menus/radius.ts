@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import { CATEGORY, MSG_NOT_MODELLED, msgNoMatch, Trap } from '../messages';
 import type { Row } from '../query';
-import { formatDuration, parseBool, parseDuration, parseUint } from '../values';
+import { formatDuration, parseDuration } from '../values';
 import {
   bool,
   ConfigSpec,
@@ -16,7 +16,9 @@ import {
   Menu,
   MonitorHandler,
   oneOf,
+  port,
   renderConfig,
+  settingsMenu,
   SimCore,
   tableMenu,
   targets,
@@ -74,12 +76,6 @@ const serverAddress: FieldParser = (v, arg) => {
 };
 
 const ipAddress: FieldParser = (v, arg) => (isIP(v) === 0 ? invalid(arg) : v);
-
-/** ✔ [1..65535] (RADIUS page). */
-const port: FieldParser = (v, arg) => {
-  const n = parseUint(v);
-  return n === null || n < 1 || n > 65535 ? invalid(arg) : String(n);
-};
 
 /** ✔ [INSPECT] `10ms..1m`, printed as RouterOS prints a time (`300ms`, `1s`). */
 const timeout: FieldParser = (v, arg) => {
@@ -171,28 +167,10 @@ function renderCounters(c: RadiusCounters): Row {
  * `changed` restarts the router's listener when a setting changes.
  */
 export function radiusIncomingMenu(core: SimCore, changed: () => void): Menu {
-  const parsers: Record<string, FieldParser> = {
-    accept: (v, arg) => String(parseBool(v) ?? invalid(arg)),
-    port,
-    vrf: (v, arg) => {
-      if (v !== 'main') throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-      return v;
-    },
+  const vrf: FieldParser = (v, arg) => {
+    if (v !== 'main') throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+    return v;
   };
-  return {
-    path: '/radius/incoming',
-    rows: () => [{ ...core.state.radiusIncoming }],
-    commands: {
-      set: (args) => {
-        const changes: Record<string, string> = {};
-        for (const [name, value] of args) {
-          const parse = parsers[name];
-          if (parse) changes[name] = parse(value, name);
-        }
-        Object.assign(core.state.radiusIncoming, changes);
-        core.configChanged();
-        changed();
-      },
-    },
-  };
+  const settings = (): Record<string, string> => core.state.radiusIncoming;
+  return settingsMenu('/radius/incoming', core, settings, { accept: bool, port, vrf }, changed);
 }

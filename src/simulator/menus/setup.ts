@@ -14,8 +14,9 @@ import {
   Trap,
 } from '../messages';
 import type { Row } from '../query';
+import { addItem } from '../state';
 import type { Item, Table } from '../table';
-import { parsePrefix, parseUint } from '../values';
+import { parsePrefix } from '../values';
 import { versionAtLeast } from '../options';
 import {
   bool,
@@ -24,8 +25,10 @@ import {
   configVerbs,
   FieldParser,
   Handler,
+  invalid,
   Menu,
   oneOf,
+  port,
   renderConfig,
   SimCore,
   tableMenu,
@@ -41,11 +44,6 @@ export const MSG_FILE_EXISTS = 'failure: file already exists';
 /** ◐ A non-2xx answer to `/tool/fetch` (the words scripts compare with). */
 export const msgFetchStatus = (status: number): string => `Fetch failed with status ${status}`;
 
-const port: FieldParser = (v, arg) => {
-  const n = parseUint(v);
-  if (n === null || n < 1 || n > 65535) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return String(n);
-};
 const ports: FieldParser = (v, arg) => {
   for (const part of v.split(',')) {
     const [a, b] = part.split('-');
@@ -57,27 +55,17 @@ const ports: FieldParser = (v, arg) => {
 const ipAddress: FieldParser = (v, arg) => {
   const neg = v.startsWith('!');
   const body = neg ? v.slice(1) : v;
-  if (body !== '' && !body.split('-').every((p) => parsePrefix(p) !== null))
-    throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return v;
+  return body === '' || body.split('-').every((p) => parsePrefix(p) !== null) ? v : invalid(arg);
 };
-const host: FieldParser = (v, arg) => {
-  if (!/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v)) throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-  return v;
-};
+const host: FieldParser = (v, arg) => (/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v) ? v : invalid(arg));
 
-function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore): Menu {
-  const render = (item: Item): Row => renderConfig(item, extraOf(path));
+/** A walled-garden list; `extra`: the runtime-only columns it prints. */
+function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimCore, extra: Row): Menu {
+  const render = (item: Item): Row => renderConfig(item, extra);
   return tableMenu(path, table, render, {
     ...configVerbs(table, spec, core),
     unset: unsetVerb(table, spec, core),
   });
-}
-
-/** Runtime-only columns each menu prints. */
-function extraOf(path: string): Row {
-  if (path === '/ip/hotspot/walled-garden') return { hits: '0', dynamic: 'false' };
-  return { invalid: 'false', dynamic: 'false' };
 }
 
 export function unsetVerb(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
@@ -115,6 +103,7 @@ export function walledGardenMenu(core: SimCore): Menu {
       },
     },
     core,
+    { hits: '0', dynamic: 'false' },
   );
 }
 
@@ -145,17 +134,15 @@ export function walledGardenIpMenu(core: SimCore): Menu {
       },
     },
     core,
+    { invalid: 'false', dynamic: 'false' },
   );
 }
 
 /** ✔ `/ip/service`: the router's own services; only `set`, `enable`, `disable` (no add or remove). */
 export function serviceMenu(core: SimCore): Menu {
   const table = core.state.services;
-  const addressList: FieldParser = (v, arg) => {
-    if (v !== '' && !v.split(',').every((p) => parsePrefix(p) !== null))
-      throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
-    return v;
-  };
+  const addressList: FieldParser = (v, arg) =>
+    v === '' || v.split(',').every((p) => parsePrefix(p) !== null) ? v : invalid(arg);
   const spec: ConfigSpec = {
     defaults: {},
     fields: { address: addressList, port, disabled: bool, 'max-sessions': text, certificate: text },
@@ -203,7 +190,7 @@ export function fileMenu(core: SimCore, stamp: () => string): Menu {
     if (name === '') throw new Trap(msgMissingArgument('name'), CATEGORY.missingItem);
     if (table.byNameGet(name)) throw new Trap(MSG_FILE_EXISTS, CATEGORY_FAILURE);
     const type = args.get('type') ?? 'file';
-    if (type !== 'file' && type !== 'directory') throw new Trap(msgInvalidValue('type'), CATEGORY.argument);
+    if (type !== 'file' && type !== 'directory') invalid('type');
     const contents = args.get('contents') ?? '';
     checkContents(contents);
     ensureFolders(core, name, stamp);
@@ -223,8 +210,7 @@ export function fileMenu(core: SimCore, stamp: () => string): Menu {
     const contents = args.get('contents');
     if (contents !== undefined) checkContents(contents);
     for (const item of items) {
-      if (contents !== undefined && item.cfg.type === 'directory')
-        throw new Trap(msgInvalidValue('contents'), CATEGORY.argument);
+      if (contents !== undefined && item.cfg.type === 'directory') invalid('contents');
       const changes: Record<string, string> = { 'last-modified': stamp() };
       if (contents !== undefined) changes.contents = contents;
       const rename = args.get('name');
@@ -246,10 +232,7 @@ function ensureFolders(core: SimCore, name: string, stamp: () => string): void {
   for (let i = 1; i < parts.length; i++) {
     const dir = parts.slice(0, i).join('/');
     if (!core.state.files.byNameGet(dir))
-      core.state.files.insert({
-        id: core.state.files.newId(),
-        cfg: { name: dir, type: 'directory', 'last-modified': stamp() },
-      });
+      addItem(core.state.files, { name: dir, type: 'directory', 'last-modified': stamp() });
   }
 }
 
@@ -260,10 +243,7 @@ export function writeFile(core: SimCore, name: string, contents: string, stamp: 
   if (existing) table.update(existing, { contents, 'last-modified': stamp() });
   else {
     ensureFolders(core, name, stamp);
-    table.insert({
-      id: table.newId(),
-      cfg: { name, type: fileType(name), contents, 'last-modified': stamp() },
-    });
+    addItem(table, { name, type: fileType(name), contents, 'last-modified': stamp() });
   }
   core.configChanged();
 }
@@ -281,16 +261,10 @@ export function fetchMenu(core: SimCore, stamp: () => string, fileDelayMs: () =>
   const fetchCommand: Handler = async (args) => {
     const url = args.get('url');
     if (url === undefined) throw new Trap(msgMissingArgument('url'), CATEGORY.missingItem);
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Trap(msgInvalidValue('url'), CATEGORY.argument);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-      throw new Trap(msgInvalidValue('url'), CATEGORY.argument);
+    const parsed = URL.canParse(url) ? new URL(url) : invalid('url');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') invalid('url');
     const mode = args.get('output') ?? 'file';
-    if (mode !== 'file' && mode !== 'none') throw new Trap(msgInvalidValue('output'), CATEGORY.argument);
+    if (mode !== 'file' && mode !== 'none') invalid('output');
     let res: Response;
     try {
       res = await fetch(parsed, {

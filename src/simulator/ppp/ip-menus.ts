@@ -17,6 +17,7 @@ import {
   FieldParser,
   invalid,
   Menu,
+  nonEmpty,
   ref,
   renderConfig,
   SimCore,
@@ -28,6 +29,7 @@ import type { Row } from '../query';
 import type { Item, Table } from '../table';
 import { formatDateTime } from '../log';
 import { formatPrefix, formatSeconds, ipToInt, parseDuration, parsePrefix } from '../values';
+import { withRenames } from './menus';
 import { parseRanges } from './pools';
 import type { AddressListItem } from './tables';
 
@@ -40,7 +42,7 @@ export function poolMenu(core: SimCore): Menu {
     autoName: 'pool',
     noun: 'pool',
     fields: {
-      name: (v, arg) => (v === '' ? invalid(arg) : v),
+      name: nonEmpty,
       // ✔ (IP Pools page) ranges: a comma list of ranges, prefixes and addresses; ✖ one that ends before it
       // starts is refused.
       ranges: (v, arg) => (parseRanges(v) ? v : invalid(arg)),
@@ -48,21 +50,12 @@ export function poolMenu(core: SimCore): Menu {
       comment: text,
     },
   };
-  const verbs = configVerbs(table, spec, core);
+  const verbs = withRenames(table, configVerbs(table, spec, core), () => [
+    [ppp.profiles, ['local-address', 'remote-address']],
+    [table, ['next-pool']],
+  ]);
   return tableMenu('/ip/pool', table, renderConfig, {
     ...verbs,
-    set: (args) => {
-      const before = targets(table, args).map((i) => [i, i.cfg.name] as const);
-      verbs.set(args);
-      for (const [item, old] of before) {
-        if (old === item.cfg.name) continue;
-        for (const p of ppp.profiles.list)
-          for (const f of ['local-address', 'remote-address'])
-            if (p.cfg[f] === old) ppp.profiles.update(p, { [f]: item.cfg.name });
-        for (const p of table.list)
-          if (p.cfg['next-pool'] === old) table.update(p, { 'next-pool': item.cfg.name });
-      }
-    },
     remove: (args) => {
       for (const pool of targets(table, args)) {
         const name = pool.cfg.name;
@@ -80,13 +73,7 @@ export function poolMenu(core: SimCore): Menu {
 export function poolUsedMenu(core: SimCore): Menu {
   return {
     path: '/ip/pool/used',
-    rows: () =>
-      [...core.state.ppp.used.values()].map((u) => ({
-        pool: u.pool,
-        address: u.address,
-        owner: u.owner,
-        info: u.info,
-      })),
+    rows: () => [...core.state.ppp.used.values()].map((u) => ({ ...u })),
     commands: {},
   };
 }
@@ -119,7 +106,7 @@ export function addressListMenu(core: SimCore): Menu {
       if (!cfg.address) throw new Trap(msgNotSpecified('address'), CATEGORY_FAILURE);
     },
     fields: {
-      list: (v, arg) => (v === '' ? invalid(arg) : v),
+      list: nonEmpty,
       address: listAddress,
       // ✔ (inspect) `timeout`: 0s..35w3d13h13m56s.
       timeout: (v, arg) => {

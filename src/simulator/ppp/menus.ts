@@ -9,38 +9,37 @@ import {
   MSG_DUPLICATE_NAME,
   MSG_PPP_BUILTIN_PROFILE,
   msgInUse,
-  msgInvalidValue,
-  msgMissingArgument,
   msgNoMatch,
   msgNotSpecified,
   Trap,
 } from '../messages';
 import {
   bool,
-  changeableTargets,
   ConfigSpec,
   configVerbs,
   duration,
   FieldParser,
-  Handler,
   invalid,
+  ip,
   Menu,
+  nonEmpty,
   oneOf,
+  rateLimit,
   ref,
   renderConfig,
+  settingsMenu,
   SimCore,
   tableMenu,
   targets,
   text,
+  unsetToDefault,
 } from '../menus/common';
 import type { Row } from '../query';
 import type { Item, Table } from '../table';
-import { formatSeconds, ipToInt, parseRateLimit, parseUint } from '../values';
+import { formatSeconds, ipToInt, parseUint } from '../values';
 import type { PppSessions } from './sessions';
 import { isBuiltInProfile, PPP_PROFILE_DEFAULTS, PPP_SECRET_DEFAULTS, type PppState } from './tables';
 
-const nonEmpty: FieldParser = (v, arg) => (v === '' ? invalid(arg) : v);
-const ip: FieldParser = (v, arg) => (ipToInt(v) === null ? invalid(arg) : v);
 /** ✔ (PPP AAA page) `yes | no | default`, printed as given. */
 const yesNoDefault = oneOf('yes', 'no', 'default');
 /** Numbers in a range, or one of some words. */
@@ -51,7 +50,8 @@ export const numberOr =
     const n = parseUint(v);
     return n !== null && n >= min && n <= max ? String(n) : invalid(arg);
   };
-const rateLimit: FieldParser = (v, arg) => (v === '' || parseRateLimit(v) ? v : invalid(arg));
+const ipList: FieldParser = (v, arg) =>
+  v === '' || v.split(',').every((p) => ipToInt(p) !== null) ? v : invalid(arg);
 /** ✔ (PPP AAA page) a profile's local/remote address: a single address or the name of an `/ip/pool`. */
 const addressOrPool =
   (pools: () => Table<Item>): FieldParser =>
@@ -59,27 +59,6 @@ const addressOrPool =
     if (v === '' || ipToInt(v) !== null || pools().byNameGet(v)) return v;
     throw new Trap(msgNoMatch(arg), CATEGORY.argument);
   };
-/**
- * `unset`: a property goes back to its default, or is gone when it has none (a secret's own addresses). ✖ The
- * name cannot be unset.
- */
-function unsetToDefault(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
-  return (args) => {
-    const name = args.get('value-name');
-    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
-    if (!(name in spec.fields) || name === 'name')
-      throw new Trap(msgInvalidValue('value-name'), CATEGORY.argument);
-    for (const item of changeableTargets(table, args, spec.noun)) {
-      const cfg = { ...item.cfg };
-      if (name in spec.defaults) cfg[name] = spec.defaults[name];
-      else delete cfg[name];
-      item.cfg = cfg;
-      table.emit('set', item);
-    }
-    core.configChanged();
-  };
-}
-
 /** Renames follow: what named the old name now names the new one (RouterOS refers to items, not names). */
 function renameRefs(tables: Array<[Table<Item>, string[]]>, from: string, to: string): void {
   if (from === to) return;
@@ -88,7 +67,7 @@ function renameRefs(tables: Array<[Table<Item>, string[]]>, from: string, to: st
       for (const f of fields) if (item.cfg[f] === from) table.update(item, { [f]: to });
 }
 
-function withRenames(
+export function withRenames(
   table: Table<Item>,
   verbs: ReturnType<typeof configVerbs>,
   refs: () => Array<[Table<Item>, string[]]>,
@@ -127,10 +106,8 @@ export function pppProfileMenu(core: SimCore): Menu {
       'bridge-learning': yesNoDefault,
       'session-timeout': duration,
       'idle-timeout': duration,
-      'dns-server': (v, arg) =>
-        v.split(',').every((p) => ipToInt(p) !== null) || v === '' ? v : invalid(arg),
-      'wins-server': (v, arg) =>
-        v.split(',').every((p) => ipToInt(p) !== null) || v === '' ? v : invalid(arg),
+      'dns-server': ipList,
+      'wins-server': ipList,
       'parent-queue': ref(() => core.state.queues as unknown as Table<Item>, 'none', ''),
       'address-list': text,
       comment: text,
@@ -157,7 +134,7 @@ export function pppProfileMenu(core: SimCore): Menu {
       }
       return verbs.remove(args);
     },
-    unset: unsetToDefault(table, spec, core),
+    unset: unsetToDefault(table, spec, core, 'name'),
   });
 }
 
@@ -205,7 +182,7 @@ export function pppSecretMenu(core: SimCore): Menu {
     '/ppp/secret',
     table,
     renderConfig,
-    { ...verbs, unset: unsetToDefault(table, spec, core) },
+    { ...verbs, unset: unsetToDefault(table, spec, core, 'name') },
     { byName: true },
   );
 }
@@ -246,23 +223,11 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
 
 /** `/ppp/aaa`: one settings row. */
 export function pppAaaMenu(core: SimCore): Menu {
-  const parsers: Record<string, FieldParser> = {
+  return settingsMenu('/ppp/aaa', core, () => core.state.ppp.aaa, {
     'use-radius': bool,
     accounting: bool,
     'interim-update': duration,
     'use-circuit-id-in-nas-port-id': bool,
     'enable-ipv6-accounting': bool,
-  };
-  return {
-    path: '/ppp/aaa',
-    rows: () => [{ ...core.state.ppp.aaa }],
-    commands: {
-      set: (args) => {
-        const changes: Record<string, string> = {};
-        for (const [name, value] of args) if (parsers[name]) changes[name] = parsers[name](value, name);
-        Object.assign(core.state.ppp.aaa, changes);
-        core.configChanged();
-      },
-    },
-  };
+  });
 }

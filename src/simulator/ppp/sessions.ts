@@ -6,11 +6,11 @@
  */
 import type { Interfaces } from '../interfaces';
 import type { RouterLog } from '../log';
-import { QUEUE_DEFAULTS } from '../menus/queue';
 import type { Transfer } from '../traffic';
-import { newQueueRuntime, type QueueItem, type RouterState } from '../state';
+import { type RouterState, zeroInterfaceCounters } from '../state';
+import { countInterface, countQueue } from '../counting';
 import { parseRateLimit, type RateLimit } from '../values';
-import { rateFields } from '../session-queue';
+import { addSessionQueue, rateFields } from '../session-queue';
 import { packetPath, type Packet, type PacketPath } from '../packet-path';
 import { pppInterfaceName } from './names';
 import { allocate } from './pools';
@@ -27,8 +27,6 @@ import type { Item } from '../table';
 import type { PppAaa, PppGrant } from './aaa';
 import type { PppActiveItem } from './tables';
 
-const PACKET_BYTES = 1500;
-const packets = (bytes: number): number => Math.ceil(bytes / PACKET_BYTES);
 /** How a session ends, and ◐ its Acct-Terminate-Cause (RFC 2866; ✖ Lost-Carrier for a host that dialled again). */
 const TERMINATE_CAUSES = {
   'peer hung up': 'User-Request',
@@ -150,7 +148,7 @@ export class PppSessions {
       acctSessionId,
       sessionId: `0x${acctSessionId.toUpperCase()}`,
       settings,
-      counters: { rxByte: 0, txByte: 0, rxPacket: 0, txPacket: 0 },
+      counters: zeroInterfaceCounters(),
       rate: [0, 0],
       rateUntil: 0,
       interfaceId: `*${(this.ppp.nextInterfaceId++).toString(16).toUpperCase()}`,
@@ -252,9 +250,13 @@ export class PppSessions {
    * rules, and the forward filter's verdict (src/simulator/packet-path.ts).
    */
   route(name: string, p: Omit<Packet, 'src'>): PacketPath {
+    return packetPath(this.state, { ...p, src: this.session(name).address });
+  }
+
+  private session(name: string): PppActiveItem {
     const session = this.ppp.active.list.find((a) => a.name === name);
     if (!session) throw new Error(`simulator: no PPP session ${name}`);
-    return packetPath(this.state, { ...p, src: session.address });
+    return session;
   }
 
   /**
@@ -262,8 +264,7 @@ export class PppSessions {
    * queue's max-limit; counted on its interface (rx = up), its queue and the router's ports.
    */
   addTraffic(name: string, want: Transfer, seconds = 1): Transfer {
-    const session = this.ppp.active.list.find((a) => a.name === name);
-    if (!session) throw new Error(`simulator: no PPP session ${name}`);
+    const session = this.session(name);
     const secs = seconds > 0 ? seconds : 1;
     let up = Math.max(0, Math.floor(want.up));
     let down = Math.max(0, Math.floor(want.down));
@@ -272,13 +273,10 @@ export class PppSessions {
       const [maxUp, maxDown] = queue.cfg['max-limit'].split('/').map(Number);
       if (maxUp > 0) up = Math.min(up, Math.floor((maxUp * secs) / 8));
       if (maxDown > 0) down = Math.min(down, Math.floor((maxDown * secs) / 8));
-      this.countQueue(queue, up, down, secs);
+      countQueue(queue, up, down, secs, this.now());
+      this.state.queues.emit('set', queue);
     }
-    const c = session.counters;
-    c.rxByte += up;
-    c.txByte += down;
-    c.rxPacket += packets(up);
-    c.txPacket += packets(down);
+    countInterface(session.counters, up, down);
     session.rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
     session.rateUntil = this.now() + Math.max(secs, 2) * 1000;
     this.ports.countThrough(session.serverInterface ? [session.serverInterface] : [], up, down);
@@ -296,28 +294,12 @@ export class PppSessions {
       );
   }
 
-  private countQueue(queue: QueueItem, up: number, down: number, secs: number): void {
-    queue.bytes = [queue.bytes[0] + up, queue.bytes[1] + down];
-    queue.packets = [queue.packets[0] + packets(up), queue.packets[1] + packets(down)];
-    queue.rate = [Math.round((up * 8) / secs), Math.round((down * 8) / secs)];
-    queue.packetRate = [Math.round(packets(up) / secs), Math.round(packets(down) / secs)];
-    queue.lastTrafficAt = this.now();
-    this.state.queues.emit('set', queue);
-  }
-
   /**
    * ◐ The session's dynamic queue `<pppoe-USER>` targets its interface; rx of the rate limit is the subscriber's
    * upload, the first half of max-limit (PPP AAA page). ✖ Its place: first, as the hotspot's.
    */
   private addQueue(user: string, rl: RateLimit): string {
-    const queues = this.state.queues;
-    const name = pppInterfaceName(user);
-    let unique = name;
-    for (let n = 2; queues.byNameGet(unique); n++) unique = `<pppoe-${user}-${n}>`;
-    const cfg = { ...QUEUE_DEFAULTS, name: unique, target: name, ...rateFields(rl) };
-    const q: QueueItem = { id: queues.newId(), cfg, dynamic: true, ...newQueueRuntime() };
-    queues.insert(q, queues.list[0]);
-    return q.id;
+    return addSessionQueue(this.state, 'pppoe', user, pppInterfaceName(user), rl);
   }
 
   /** ✔ (PPP AAA page) the profile's `address-list` gets the session's address, as a dynamic entry. */

@@ -149,7 +149,7 @@ export class RadiusIncoming {
         const state = this.deps.state;
         if (!s.queueId || !setSessionQueueRate(state, s.queueId, rate)) {
           const profile = state.profiles.byNameGet(s.profile)?.cfg ?? {};
-          s.queueId = addSessionQueue(state, s.user, s.ip, rate, profile);
+          s.queueId = addSessionQueue(state, 'hotspot', s.user, `${s.ip}/32`, rate, profile);
         }
       }
       this.deps.state.active.emit('set', s);
