@@ -17,7 +17,6 @@ import { ProfileCache } from '../../shop/vouchers/queries';
 import type { VoucherRow } from '../../shop/vouchers/state';
 import { checkRouterUsers, UsersCheckSchedule } from './check';
 import {
-  addRoamingUsers,
   batchRowsToPush,
   bindRouterUsers,
   pushRouterUsers,
@@ -177,13 +176,13 @@ async function runUsersCheck(room: Room, reason: string, opts: UsersCheckOptions
 }
 
 async function pushBatch(room: Room, batchId: number): Promise<PushOutcome> {
-  const { db, router, hotspot, site } = room.d;
+  const { db, site } = room.d;
   await room.syncing?.catch(() => undefined); // a running sync may be pushing the same rows
   const rows = await batchRowsToPush(db, batchId, site.id);
   const cache = new ProfileCache(db);
   const [a, b] = await Promise.all([
     pushRouterUsers(room.pushDeps, await targetsFor(rows.own, cache)),
-    addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
+    pushRouterUsers(room.pushDeps, await targetsFor(rows.roaming, cache), true),
   ]);
   return { created: a.created + b.created, pending: a.pending + b.pending };
 }
