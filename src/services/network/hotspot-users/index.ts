@@ -25,7 +25,7 @@ import {
 } from './push';
 import type { HotspotUsers, PushOutcome, UsersCheckOptions, UsersCheckReport } from './types';
 
-export type { HotspotUsers, PushOutcome, UsersCheckOptions, UsersCheckReport } from './types';
+export type { HotspotUsers } from './types';
 export { routerLogins } from './logins';
 export { routerSessions } from './sessions';
 
