@@ -118,7 +118,8 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
   });
 }
 
-const pesos = (c: number) => c / 100;
+/** An amount under `name` in pesos and under `<name>_centavos` in centavos (the JSON shape of money here). */
+export const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 
 export function invoiceJson(v: InvoiceView) {
   return {
@@ -131,19 +132,11 @@ export function invoiceJson(v: InvoiceView) {
     period_start: v.periodStart,
     period_end: v.periodEnd,
     due_on: v.dueOn,
-    lines: v.lines.map((l) => ({
-      description: l.description,
-      amount: pesos(l.amount),
-      amount_centavos: l.amount,
-    })),
-    amount: pesos(v.amount),
-    amount_centavos: v.amount,
-    credit_applied: pesos(v.creditApplied),
-    credit_applied_centavos: v.creditApplied,
-    paid: pesos(v.paid),
-    paid_centavos: v.paid,
-    due: pesos(v.due),
-    due_centavos: v.due,
+    lines: v.lines.map((l) => ({ description: l.description, ...money('amount', l.amount) })),
+    ...money('amount', v.amount),
+    ...money('credit_applied', v.creditApplied),
+    ...money('paid', v.paid),
+    ...money('due', v.due),
     status: v.status,
     voided_at: v.voided ? new Date(v.voided.at).toISOString() : null,
     voided_by: v.voided?.by ?? null,
