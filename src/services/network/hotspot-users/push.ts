@@ -43,6 +43,13 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
   };
 }
 
+/** The rows' hotspot users, one row after another (the cache reads each plan once). */
+export async function voucherUsers(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
+  const out: VoucherUser[] = [];
+  for (const r of rows) out.push(await voucherUser(r, cache));
+  return out;
+}
+
 /** Saves router ids in a few statements (10,000 single-row updates would dominate a big batch). */
 export async function recordRouterIds(
   db: Knex,
