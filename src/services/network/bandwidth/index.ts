@@ -24,8 +24,6 @@ import { hotspotOf, valid, validMac, type BandwidthOptions, type Bw } from './co
 import { setOverride } from './override';
 import { onlineUsers } from './users';
 
-export { limitSource } from './users';
-
 /**
  * A limit from any caller (web form, API, CLI, menu) in the stored form: the bounds are checked here so
  * every way in refuses the same speeds; null ("unlimited") becomes 0, RouterOS's "no limit".

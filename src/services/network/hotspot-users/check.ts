@@ -14,10 +14,10 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from '../../../lib/logger';
-import type { ManagedHotspot, UserOnRouter, UserReconcileResult, VoucherUser } from '../../../router/hotspot';
+import type { ManagedHotspot, UserOnRouter, UserReconcileResult } from '../../../router/hotspot';
 import type { VoucherRow } from '../../shop/vouchers/state';
 import { ProfileCache } from '../../shop/vouchers/queries';
-import { recordRouterIds, voucherUser } from './push';
+import { recordRouterIds, voucherUsers } from './push';
 import type { UsersCheckOptions, UsersCheckReport } from './types';
 
 /** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
@@ -112,9 +112,7 @@ export async function checkRouterUsers(
     )
     .orderBy('id')
     .select(...WANTED_COLS)) as WantedRow[];
-  const cache = new ProfileCache(db);
-  const desired: VoucherUser[] = [];
-  for (const r of rows) desired.push(await voucherUser(r as VoucherRow, cache));
+  const desired = await voucherUsers(rows as VoucherRow[], new ProfileCache(db));
 
   const result = await hotspot.reconcileUsers(actual, desired, {
     allowRemovals: opts.allowRemovals ?? true,

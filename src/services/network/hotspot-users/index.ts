@@ -10,23 +10,22 @@ import type { Knex } from 'knex';
 import { RouterError } from '../../../domain/errors';
 import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
-import type { ManagedHotspot, VoucherUser } from '../../../router/hotspot';
+import type { ManagedHotspot } from '../../../router/hotspot';
 import type { RouterClient } from '../../../router/types';
 import type { SiteRef } from '../../deps';
 import { ProfileCache } from '../../shop/vouchers/queries';
 import type { VoucherRow } from '../../shop/vouchers/state';
 import { checkRouterUsers, UsersCheckSchedule } from './check';
 import {
-  addRoamingUsers,
   batchRowsToPush,
   bindRouterUsers,
   pushRouterUsers,
   releaseQueuedBindings,
-  voucherUser,
+  voucherUsers,
 } from './push';
 import type { HotspotUsers, PushOutcome, UsersCheckOptions, UsersCheckReport } from './types';
 
-export type { HotspotUsers, PushOutcome, UsersCheckOptions, UsersCheckReport } from './types';
+export type { HotspotUsers } from './types';
 export { routerLogins } from './logins';
 export { routerSessions } from './sessions';
 
@@ -48,12 +47,6 @@ interface SyncOptions extends UsersCheckOptions {
 
 interface SyncOutcome extends PushOutcome {
   check?: UsersCheckReport;
-}
-
-async function targetsFor(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
-  const out: VoucherUser[] = [];
-  for (const r of rows) out.push(await voucherUser(r, cache));
-  return out;
 }
 
 /** The room's state, shared by its steps. */
@@ -145,7 +138,7 @@ async function pushPending(room: Room): Promise<SyncOutcome> {
     .orderBy('id')
     .limit(SYNC_LIMIT)) as VoucherRow[];
   const pushed = rows.length
-    ? await pushRouterUsers(room.pushDeps, await targetsFor(rows, new ProfileCache(db)))
+    ? await pushRouterUsers(room.pushDeps, await voucherUsers(rows, new ProfileCache(db)))
     : { created: 0, pending: 0 };
   if (router.status.connected) {
     await bindRouterUsers(db, hotspot, clock.now(), site.id);
@@ -177,13 +170,13 @@ async function runUsersCheck(room: Room, reason: string, opts: UsersCheckOptions
 }
 
 async function pushBatch(room: Room, batchId: number): Promise<PushOutcome> {
-  const { db, router, hotspot, site } = room.d;
+  const { db, site } = room.d;
   await room.syncing?.catch(() => undefined); // a running sync may be pushing the same rows
   const rows = await batchRowsToPush(db, batchId, site.id);
   const cache = new ProfileCache(db);
   const [a, b] = await Promise.all([
-    pushRouterUsers(room.pushDeps, await targetsFor(rows.own, cache)),
-    addRoamingUsers({ router, hotspot }, await targetsFor(rows.roaming, cache)),
+    pushRouterUsers(room.pushDeps, await voucherUsers(rows.own, cache)),
+    pushRouterUsers(room.pushDeps, await voucherUsers(rows.roaming, cache), true),
   ]);
   return { created: a.created + b.created, pending: a.pending + b.pending };
 }

@@ -43,6 +43,13 @@ export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise
   };
 }
 
+/** The rows' hotspot users, one row after another (the cache reads each plan once). */
+export async function voucherUsers(rows: VoucherRow[], cache: ProfileCache): Promise<VoucherUser[]> {
+  const out: VoucherUser[] = [];
+  for (const r of rows) out.push(await voucherUser(r, cache));
+  return out;
+}
+
 /** Saves router ids in a few statements (10,000 single-row updates would dominate a big batch). */
 export async function recordRouterIds(
   db: Knex,
@@ -64,22 +71,28 @@ export async function recordRouterIds(
   });
 }
 
-/** Adds the users concurrently; returns how many are now on the router and how many remain pending. */
+/**
+ * Adds the users concurrently; returns how many are now on the router and how many remain pending. A roaming
+ * code's user (`roaming`: not used yet) goes on every router and keeps no one router id (the users check of
+ * each site puts it back and the first use decides), so nothing is recorded for it. A user already there is
+ * found, not added twice.
+ */
 export async function pushRouterUsers(
   deps: { db: Knex; router: RouterClient; hotspot: ManagedHotspot; now: () => number },
   users: VoucherUser[],
+  roaming = false,
 ): Promise<{ created: number; pending: number }> {
   if (users.length === 0) return { created: 0, pending: 0 };
   if (!deps.router.status.connected) return { created: 0, pending: users.length };
   const results = await Promise.all(
     users.map(async (u) => ({
       id: u.id,
-      // A failure leaves it pending: pushed again by the next sync.
+      // A failure leaves it pending: pushed again by the next sync (a roaming code by the site's next users check).
       routerId: await deps.hotspot.addUser(u).catch(() => undefined),
     })),
   );
   const done = results.filter((r): r is { id: number; routerId: string } => r.routerId !== undefined);
-  await recordRouterIds(deps.db, done, deps.now());
+  if (!roaming) await recordRouterIds(deps.db, done, deps.now());
   return { created: done.length, pending: users.length - done.length };
 }
 
@@ -102,29 +115,6 @@ export async function batchRowsToPush(
     )
     .orderBy('id')) as VoucherRow[];
   return { own: rows.filter((r) => r.site_id !== null), roaming: rows.filter((r) => r.site_id === null) };
-}
-
-/**
- * Adds the users of roaming codes not used yet: they go on every router and keep no one router id (the
- * users check of each site puts them back and the first use decides), so nothing is recorded. A user
- * already there is found, not added twice. Returns how many are on the router now and how many are not.
- */
-export async function addRoamingUsers(
-  deps: { router: RouterClient; hotspot: ManagedHotspot },
-  users: VoucherUser[],
-): Promise<{ created: number; pending: number }> {
-  if (users.length === 0) return { created: 0, pending: 0 };
-  if (!deps.router.status.connected) return { created: 0, pending: users.length };
-  const ok = await Promise.all(
-    users.map((u) =>
-      deps.hotspot.addUser(u).then(
-        () => true,
-        () => false, // added by the site's next users check
-      ),
-    ),
-  );
-  const created = ok.filter(Boolean).length;
-  return { created, pending: users.length - created };
 }
 
 /**

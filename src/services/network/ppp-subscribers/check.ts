@@ -192,30 +192,29 @@ async function writeObjects(
   const attempt = async (
     write: () => Promise<unknown>,
     count: 'added' | 'changed' | 'removed',
-    what: { profile: string } | { secret: string },
+    kind: 'profile' | 'secret',
+    name = '',
   ) => {
     try {
       await write();
       report[count]++;
     } catch (err) {
       report.failed++;
-      const name = 'secret' in what ? `secret ${what.secret}` : `profile ${what.profile}`;
-      report.failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-      if ('secret' in what) unwritten.add(what.secret);
+      report.failures.push(`${kind} ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      if (kind === 'secret') unwritten.add(name);
     }
   };
-  const profile = (name: string | undefined) => ({ profile: name ?? '' });
-  const secret = (name: string | undefined) => ({ secret: name ?? '' });
-  for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added', profile(a.name));
+  for (const a of pd.add) await attempt(() => ppp.addProfile(a), 'added', 'profile', a.name);
   for (const s of pd.set)
-    await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed', profile(s.have.name));
-  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', secret(a.name));
-  for (const s of sd.set) await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', secret(s.have.name));
+    await attempt(() => ppp.setProfile(s.have, s.attrs), 'changed', 'profile', s.have.name);
+  for (const a of sd.add) await attempt(() => ppp.addSecret(a), 'added', 'secret', a.name);
+  for (const s of sd.set)
+    await attempt(() => ppp.setSecret(s.have, s.attrs), 'changed', 'secret', s.have.name);
   // An adopted subscriber's secret, made ours where it is: its running session is judged by its speeds after.
   for (const s of sd.adopt)
-    await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', secret(s.have.name));
-  for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed', secret(h.name));
-  for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed', profile(h.name));
+    await attempt(() => ppp.adoptSecret(s.have, s.attrs), 'changed', 'secret', s.have.name);
+  for (const h of sd.remove) await attempt(() => ppp.removeSecret(h), 'removed', 'secret', h.name);
+  for (const h of pd.remove) await attempt(() => ppp.removeProfile(h), 'removed', 'profile', h.name);
   return unwritten;
 }
 

@@ -40,8 +40,6 @@ import type { SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { checkPpp, wantedPpp, type PppCheckReport as PppObjectsReport, type PppWanted } from './check';
 import { checkSuspendedList, suspendedSubscribers, type SuspendedListReport } from './suspended';
 
-export type { SuspendedListReport } from './suspended';
-
 /** What one check did: the PPP objects' counts, and the suspension step's. */
 export type PppCheckReport = PppObjectsReport & { suspended: SuspendedListReport };
 

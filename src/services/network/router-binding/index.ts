@@ -18,7 +18,7 @@ import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
 import type { RouterWarning } from '../router-checks';
 import type { Actor } from '../../business/audit/actor';
 import type { BindingState, RouterBinding } from './types';
-export type { BindingMode, BindingState, RouterBinding } from './types';
+export type { RouterBinding } from './types';
 
 /** Each site's keys: `default` keeps the names it had before sites existed, the others are prefixed with their id. */
 function bindingKeys(siteId: number): { id: string; identity: string } {

@@ -4,7 +4,7 @@ import { FASTTRACK_FIX, readFastTrackRules } from '../../../router/system';
 import type { RosRow, RouterClient } from '../../../router/types';
 import type { SetupReport } from '../router-setup';
 import type { RouterChecksOptions, RouterWarning, RouterChecksService } from './types';
-export type { RouterChecksOptions, RouterWarning, RouterChecksService } from './types';
+export type { RouterWarning, RouterChecksService } from './types';
 
 export { FASTTRACK_FIX };
 

@@ -20,14 +20,7 @@ import type { RouterClient } from '../../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import type { Actor, AuditService } from '../../types';
 import type { RouterRead, LogFilter, LogView, RouterPresence, HousekeepingService } from './types';
-export type {
-  RouterRead,
-  LogFilter,
-  LogView,
-  RouterOverview,
-  RouterPresence,
-  HousekeepingService,
-} from './types';
+export type { RouterRead, LogView, RouterOverview, RouterPresence, HousekeepingService } from './types';
 
 export interface HousekeepingDeps {
   audit: AuditService;

@@ -21,7 +21,6 @@ import { RouterError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import type { AuditService } from '../../business/audit/types';
 
-export type { SetupItem, SetupWants } from '../../../router/setup-plan';
 export { REPORT_ONLY_ITEMS } from '../../../router/setup-plan';
 
 /** An item as shown to people and scripts: `{id, state, detail, fix}`. */

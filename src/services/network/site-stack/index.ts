@@ -32,9 +32,8 @@ import { sitePoll, type SitePoll } from './poll';
 import { pollOnceOf, routerServices, siteChecks, siteUsage, siteVouchers, stackRun } from './steps';
 import type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
 
-export type { PollJobOptions } from './poll';
-export { siteSpecOf, type SiteSpec } from './spec';
-export type { SiteStack, SiteStackBase, SiteStackOptions, SiteStackShared } from './types';
+export { siteSpecOf } from './spec';
+export type { SiteStack, SiteStackBase, SiteStackShared } from './types';
 
 /** One site's stack on its (not yet started) connection, whatever its mode. */
 export function createSiteStack(

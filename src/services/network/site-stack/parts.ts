@@ -40,7 +40,7 @@ import type { Sessions } from '../../shop/vouchers/sessions';
 import type { PppSubscribers, PppSubscribersDeps } from '../ppp-subscribers';
 import type { RadiusSubscribers } from '../radius-subscribers';
 
-export type { LoginChange, Logins } from '../../shop/vouchers/logins';
+export type { Logins } from '../../shop/vouchers/logins';
 export type { Sessions } from '../../shop/vouchers/sessions';
 
 /** The parts a mode chooses, by job. */

@@ -79,9 +79,7 @@ function freshItem(v: LoadedVoucher): VoucherWithDevices {
 
 /** The active vouchers as the domain sees them. */
 export function activeItems(state: LoadedState): VoucherWithDevices[] {
-  const items: VoucherWithDevices[] = [];
-  for (const v of state.byId.values()) if (v.row.status === 'active') items.push(voucherItem(v));
-  return items;
+  return [...state.byId.values()].filter((v) => v.row.status === 'active').map(voucherItem);
 }
 
 /**

@@ -58,14 +58,9 @@ function knownDevices(v: LoadedVoucher): KnownDevice[] {
 
 /** The longest-running session of each device, longest first (the first one adopted activates the voucher). */
 function onePerMac(sessions: readonly SessionInfo[]): SessionInfo[] {
-  const out: SessionInfo[] = [];
   const seen = new Set<string>();
-  for (const s of [...sessions].sort((a, b) => b.uptimeSeconds - a.uptimeSeconds)) {
-    if (seen.has(s.mac)) continue;
-    seen.add(s.mac);
-    out.push(s);
-  }
-  return out;
+  const longestFirst = [...sessions].sort((a, b) => b.uptimeSeconds - a.uptimeSeconds);
+  return longestFirst.filter((s) => !seen.has(s.mac) && seen.add(s.mac));
 }
 
 /**

@@ -155,11 +155,7 @@ function withoutClaimed(
 
 /** Whether two orders give every device the same queue (same devices in the same order, addresses and rates). */
 function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (!sameDecision(a[i], b[i])) return false;
-  }
-  return true;
+  return a.length === b.length && a.every((d, i) => sameDecision(d, b[i]));
 }
 
 /**
@@ -240,15 +236,7 @@ export function routerEnforcer(
     const errors: RouterError[] = [];
     const quiet = order.logout.length === 0 && order.removeLogins.length === 0 && order.claimed.size === 0;
     if (quiet && inLine && inLine.queues === router.queues && sameDevices(inLine.devices, order.devices))
-      return {
-        added: 0,
-        updated: 0,
-        removed: 0,
-        loggedOut: [],
-        loginsRemoved: [],
-        errors,
-        planQueuesTaken: inLine.taken,
-      };
+      return { ...nothingDone(), errors, planQueuesTaken: inLine.taken };
     inLine = undefined;
     // Sessions end before queues go: a queue is removed only while its device has no session (applyQueuePlan
     // reads them again), so the sessions this order ends must be gone first.

@@ -44,8 +44,6 @@ import { COMPACT_EVERY_MS, compactSamples, trafficSeries } from './samples';
 import { queueRenameFix } from '../../../router/system';
 import type { UsageReading } from './source';
 
-export type { UsageServiceOptions } from './cycle';
-
 const NO_CHANGES: CycleReport['changes'] = { added: 0, updated: 0, removed: 0, loggedOut: 0, ended: 0 };
 
 function report(c: Cycle, now: number, commandsBefore: number, devices = 0, bytesCounted = 0): CycleReport {

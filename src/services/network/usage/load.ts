@@ -117,9 +117,10 @@ const DEVICE_COLS = [
   'login_pending_at',
 ];
 
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/** `read` of each chunk of `items` in turn, its rows joined. */
+async function inChunks<T, R>(items: readonly T[], read: (part: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await read(items.slice(i, i + CHUNK))));
   return out;
 }
 
@@ -142,10 +143,10 @@ async function devicesOf(
       ['active', activeAtSite],
     );
   }
-  const out: DeviceRow[] = [];
-  for (const part of chunks(voucherIds))
-    out.push(...((await db('voucher_devices').whereIn('voucher_id', part)) as DeviceRow[]));
-  return out;
+  return inChunks(
+    voucherIds,
+    async (part) => (await db('voucher_devices').whereIn('voucher_id', part)) as DeviceRow[],
+  );
 }
 
 function assemble(
@@ -219,16 +220,16 @@ export async function withRouterMentions(
   for (const c of reading.counters) if (c.code && !active.byCode.has(c.code)) mentioned.add(c.code);
   const codes = [...mentioned];
   if (codes.length === 0) return active;
-  const others: VoucherRow[] = [];
-  for (const part of chunks(codes))
-    others.push(
-      ...((await db('vouchers')
+  const others = await inChunks(
+    codes,
+    async (part) =>
+      (await db('vouchers')
         .whereIn('code', part)
         .where((q) =>
           q.where('site_id', siteId).orWhere((r) => r.whereNull('site_id').where('roaming', true)),
         )
-        .select(VOUCHER_COLS)) as VoucherRow[]),
-    );
+        .select(VOUCHER_COLS)) as VoucherRow[],
+  );
   if (others.length === 0) return active;
   const state: LoadedState = {
     byId: new Map(active.byId),
@@ -250,22 +251,18 @@ export async function activeVouchersNow(
   ids: readonly number[],
   siteId: number,
 ): Promise<Map<number, LoadedVoucher>> {
-  const rows: VoucherRow[] = [];
-  for (const part of chunks(ids))
-    rows.push(
-      ...((await db('vouchers')
+  const rows = await inChunks(
+    ids,
+    async (part) =>
+      (await db('vouchers')
         .whereIn('id', part)
         .where({ status: 'active', site_id: siteId })
-        .select(VOUCHER_COLS)) as VoucherRow[]),
-    );
+        .select(VOUCHER_COLS)) as VoucherRow[],
+  );
   const state: LoadedState = { byId: new Map(), byCode: new Map(), pendingUserRemovals: [] };
   if (rows.length === 0) return state.byId;
-  const devices = await devicesOf(
-    db,
-    rows.map((r) => r.id),
-    undefined,
-  );
-  assemble(rows, devices, await profilesById(profiles), state);
+  const found = rows.map((r) => r.id);
+  assemble(rows, await devicesOf(db, found, undefined), await profilesById(profiles), state);
   return state.byId;
 }
 
@@ -278,16 +275,14 @@ export async function baselineHolders(
   queueIds: string[],
   siteId: number,
 ): Promise<Map<string, DeviceRow>> {
-  const out = new Map<string, DeviceRow>();
-  for (const part of chunks(queueIds)) {
-    const rows = (await db('voucher_devices as d')
-      .join('vouchers as v', 'v.id', 'd.voucher_id')
-      .where('v.site_id', siteId)
-      .whereIn('d.source_counter_id', part)
-      .select('d.*')) as DeviceRow[];
-    for (const d of rows) {
-      if (d.source_counter_id) out.set(d.source_counter_id, d);
-    }
-  }
-  return out;
+  const rows = await inChunks(
+    queueIds,
+    async (part) =>
+      (await db('voucher_devices as d')
+        .join('vouchers as v', 'v.id', 'd.voucher_id')
+        .where('v.site_id', siteId)
+        .whereIn('d.source_counter_id', part)
+        .select('d.*')) as DeviceRow[],
+  );
+  return new Map(rows.filter((d) => d.source_counter_id).map((d) => [d.source_counter_id!, d]));
 }

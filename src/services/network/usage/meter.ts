@@ -16,14 +16,7 @@ import { voucherProfile } from '../../shop/vouchers/state';
 import type { BootWindow, CounterReading, SessionReading, UsageReading } from './source';
 import type { AlertCandidate, DeviceWrite, MeterInput, MeterResult, VoucherWrite } from './meter-types';
 
-export type {
-  AlertCandidate,
-  DeviceWrite,
-  MeterInput,
-  MeterResult,
-  SampleRow,
-  VoucherWrite,
-} from './meter-types';
+export type { SampleRow } from './meter-types';
 
 /** Whole seconds of uptime, plus the time a reply takes to arrive: boot times closer than this are one boot. */
 export const BOOT_TIME_SLACK_MS = 2500;
@@ -278,7 +271,8 @@ function meterUptime(input: MeterInput, uptimes: Map<number, number[]>, vw: Map<
   }
 }
 
-const runsOnUptime = (v: LoadedVoucher): boolean => v.row.status === 'active' && v.profile.timeMode === 'uptime';
+const runsOnUptime = (v: LoadedVoucher): boolean =>
+  v.row.status === 'active' && v.profile.timeMode === 'uptime';
 
 /**
  * The uptime vouchers a device of which was online at the last poll and none of which has a session now: their

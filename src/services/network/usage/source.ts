@@ -140,15 +140,19 @@ export function readingOf(
   };
 }
 
-/** The router read for a poll; any failure of the read is the source being unreachable. */
-export async function readRouter(hotspot: ManagedHotspot): Promise<RouterSnapshot> {
+/** `read` of the router; any failure of the router in it is the source being unreachable. */
+export async function fromRouter<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await hotspot.snapshot();
+    return await read();
   } catch (err) {
     if (!(err instanceof RouterError)) throw err;
     throw new UnreachableError(err.message, err.code, err);
   }
 }
+
+/** The router read for a poll. */
+export const readRouter = (hotspot: ManagedHotspot): Promise<RouterSnapshot> =>
+  fromRouter(() => hotspot.snapshot());
 
 /**
  * The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. `kept`: told of
@@ -170,24 +174,12 @@ export function routerCounterSource(
       kept?.(reading, snapshot);
       return reading;
     },
-    async readEndedSeconds(codes) {
-      try {
-        return await endedSecondsOf(hotspot, codes);
-      } catch (err) {
-        if (!(err instanceof RouterError)) throw err;
-        throw new UnreachableError(err.message, err.code, err);
-      }
-    },
+    readEndedSeconds: (codes) => fromRouter(() => endedSecondsOf(hotspot, codes)),
     async readDevices(macs) {
       const askedAt = now();
-      try {
-        const got = await hotspot.counters(macs);
-        const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
-        return { counters: got.counters, countersStartedAt, rows: got.rows };
-      } catch (err) {
-        if (!(err instanceof RouterError)) throw err;
-        throw new UnreachableError(err.message, err.code, err);
-      }
+      const got = await fromRouter(() => hotspot.counters(macs));
+      const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
+      return { counters: got.counters, countersStartedAt, rows: got.rows };
     },
   };
 }
@@ -198,11 +190,5 @@ export type SubscriberSessionsRead = () => Promise<readonly SubscriberSessionRea
 async function readSubscribers(
   read: SubscriberSessionsRead | undefined,
 ): Promise<readonly SubscriberSessionReading[] | undefined> {
-  if (!read) return undefined;
-  try {
-    return await read();
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    throw new UnreachableError(err.message, err.code, err);
-  }
+  return read ? fromRouter(read) : undefined;
 }

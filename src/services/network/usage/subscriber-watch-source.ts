@@ -3,10 +3,9 @@
  * sessions by name over the API (src/router/ppp-counters.ts), on an API site and on a RADIUS site the controller
  * has API access to. On an API site the poll reads the same sessions, so each keeps the poll's key.
  */
-import { RouterError, UnreachableError } from '../../../domain/errors';
 import { readPppCounters } from '../../../router/ppp-counters';
 import type { RouterClient } from '../../../router/types';
-import { bootWindow, type UsageSource } from './source';
+import { bootWindow, fromRouter, type UsageSource } from './source';
 
 type ReadSubscribers = NonNullable<UsageSource['readSubscribers']>;
 
@@ -21,16 +20,11 @@ export function routerSubscriberCounters(
 ): ReadSubscribers {
   return async (names) => {
     const askedAt = now();
-    try {
-      const got = await readPppCounters(router, names);
-      const sessions = new Map(
-        [...got.counters].map(([name, s]) => [name, keyed ? s : { up: s.up, down: s.down }]),
-      );
-      const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
-      return { sessions, countersStartedAt, rows: got.rows };
-    } catch (err) {
-      if (!(err instanceof RouterError)) throw err;
-      throw new UnreachableError(err.message, err.code, err);
-    }
+    const got = await fromRouter(() => readPppCounters(router, names));
+    const sessions = new Map(
+      [...got.counters].map(([name, s]) => [name, keyed ? s : { up: s.up, down: s.down }]),
+    );
+    const countersStartedAt = bootWindow(got.routerUptimeSeconds, askedAt, now());
+    return { sessions, countersStartedAt, rows: got.rows };
   };
 }

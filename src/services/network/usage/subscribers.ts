@@ -30,7 +30,7 @@ import type { SubscriberSessionReading } from './source';
 import { deleteBaselines, readBaselines, type Baseline, type PollBaselines } from './subscriber-baselines';
 import type { MeteredSubscriber } from './subscriber-load';
 import { speedsAfter } from './subscriber-speeds';
-export { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
+export { meteredSubscribers } from './subscriber-load';
 
 export interface SubscriberBooking {
   /** Counted bytes booked by this poll. */

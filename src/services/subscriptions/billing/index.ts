@@ -13,7 +13,7 @@ import { balancesOf } from './payments';
 import { createBillingReports } from './reports';
 import { createSuspensionEnforcer } from './suspension';
 
-export { billingJob, billingPart, runBilling } from './schedule';
+export { billingJob, billingPart } from './schedule';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit' | 'log'>;
 

@@ -35,9 +35,6 @@ import {
 } from './view';
 
 export type { InvoiceView } from './view';
-export type { FirstInvoiceInput, InvoiceService, PaymentEvent } from './types';
-export type { PaymentView } from './payments';
-export type { PaymentReceipt } from './payments';
 export { invoiceJson } from './view';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'>;

@@ -3,8 +3,7 @@
  * money in pesos with `_centavos` beside it); an invoice's shape is invoiceJson (view.ts).
  */
 import type { PaymentView } from './payments';
-
-const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
+import { money } from './view';
 
 export function paymentJson(p: PaymentView) {
   return {

@@ -15,7 +15,7 @@ import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
 import { oldestFirst } from './credit';
 import { creditBalance } from './issue';
-import { loadInvoices, type InvoiceView } from './view';
+import { addTo, loadInvoices, type InvoiceView } from './view';
 import { paymentWith, readKey, repeatOf, SameReferenceError, type PaymentFields } from './payment-repeats';
 
 export { IdempotencyKeyReusedError, SameReferenceError } from './payment-repeats';
@@ -261,14 +261,12 @@ export async function balancesOf(
       amount: unknown;
     }>;
     const settled = new Map<number, number>();
-    const add = (id: unknown, n: unknown) =>
-      settled.set(Number(id), (settled.get(Number(id)) ?? 0) + Number(n));
     for (const a of (await db('payment_allocations as a')
       .join('invoices as i', 'i.id', 'a.invoice_id')
       .whereIn('i.subscriber_id', part)
       .groupBy('a.invoice_id')
       .select('a.invoice_id', db.raw('SUM(a.amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
-      add(a.invoice_id, a.n);
+      addTo(settled, a.invoice_id, a.n);
     for (const c of (await db('subscriber_credit')
       .whereIn('subscriber_id', part)
       .groupBy('subscriber_id', 'kind', 'invoice_id')
@@ -279,7 +277,7 @@ export async function balancesOf(
       n: unknown;
     }>) {
       out.get(Number(c.subscriber_id))!.credit += Number(c.n);
-      if (c.kind === 'applied' && c.invoice_id != null) add(c.invoice_id, -Number(c.n));
+      if (c.kind === 'applied' && c.invoice_id != null) addTo(settled, c.invoice_id, -Number(c.n));
     }
     for (const inv of invoices)
       out.get(Number(inv.subscriber_id))!.owed += Math.max(

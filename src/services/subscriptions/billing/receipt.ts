@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { accountNo } from '../subscribers/store';
 import { paymentsOf, type PaymentReceipt, type PaymentView } from './payments';
 import { paymentNotFound } from './payment-void';
+import { addTo } from './view';
 
 /**
  * The balance once the entry `p` was written: every invoice issued by then and not voided by then, less what
@@ -30,22 +31,20 @@ async function balanceAfter(db: Knex, p: PaymentView): Promise<{ credit: number;
     .where((q) => void q.whereNull('voided_at').orWhere('voided_at', '>', t))
     .select('id', 'amount')) as Array<{ id: number; amount: unknown }>;
   const settled = new Map<number, number>();
-  const add = (id: unknown, n: unknown) =>
-    settled.set(Number(id), (settled.get(Number(id)) ?? 0) + Number(n));
   for (const a of (await db('payment_allocations as a')
     .join('subscriber_payments as p', 'p.id', 'a.payment_id')
     .where('p.subscriber_id', p.subscriberId)
     .where('p.id', '<=', p.id)
     .groupBy('a.invoice_id')
     .select('a.invoice_id', db.raw('SUM(a.amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
-    add(a.invoice_id, a.n);
+    addTo(settled, a.invoice_id, a.n);
   for (const c of (await db('subscriber_credit')
     .where({ subscriber_id: p.subscriberId, kind: 'applied' })
     .whereNotNull('invoice_id')
     .where('created_at', '<=', t)
     .groupBy('invoice_id')
     .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
-    add(c.invoice_id, -Number(c.n));
+    addTo(settled, c.invoice_id, -Number(c.n));
   const owed = invoices.reduce(
     (n, i) => n + Math.max(0, Number(i.amount) - (settled.get(Number(i.id)) ?? 0)),
     0,

@@ -12,7 +12,7 @@ import type { Cycle } from '../../../domain/billing-cycle';
 import { ValidationError } from '../../../domain/errors';
 import type { Clock } from '../../../lib/clock';
 import { PAYMENT_METHODS, balancesOf } from './payments';
-import { loadInvoices } from './view';
+import { loadInvoices, money } from './view';
 import { addDays, isLocalDate, localDate, startOfLocalDay } from '../../../domain/calendar';
 
 export interface UsageCycle {
@@ -228,8 +228,6 @@ export function createBillingReports(deps: {
     },
   };
 }
-
-const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 
 export function owedByAgeJson(o: OwedByAge) {
   return {

@@ -50,6 +50,10 @@ interface Row {
 
 export const invoiceNotFound = () => new AppError('INVOICE_NOT_FOUND', 'No such invoice', 404, 'invoice');
 
+/** Adds `n` to the sum `m` keeps for `id` (an invoice's, as the database gives ids and sums). */
+export const addTo = (m: Map<number, number>, id: unknown, n: unknown) =>
+  m.set(Number(id), (m.get(Number(id)) ?? 0) + Number(n));
+
 /** Invoices with their lines, `where` narrowing them, in number order. */
 export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => void): Promise<InvoiceView[]> {
   const rows = (await db('invoices as i')
@@ -61,8 +65,6 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
   const lines = new Map<number, Array<{ description: string; amount: number }>>();
   const paid = new Map<number, number>();
   const credit = new Map<number, number>();
-  const add = (m: Map<number, number>, id: unknown, n: unknown) =>
-    m.set(Number(id), (m.get(Number(id)) ?? 0) + Number(n));
   for (let i = 0; i < rows.length; i += 500) {
     const ids = rows.slice(i, i + 500).map((r) => r.id);
     for (const l of (await db('invoice_lines')
@@ -80,13 +82,13 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
       .whereIn('invoice_id', ids)
       .groupBy('invoice_id')
       .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
-      add(paid, a.invoice_id, a.n);
+      addTo(paid, a.invoice_id, a.n);
     for (const c of (await db('subscriber_credit')
       .whereIn('invoice_id', ids)
       .where({ kind: 'applied' })
       .groupBy('invoice_id')
       .select('invoice_id', db.raw('SUM(amount) AS n'))) as Array<{ invoice_id: number; n: unknown }>)
-      add(credit, c.invoice_id, -Number(c.n));
+      addTo(credit, c.invoice_id, -Number(c.n));
   }
   return rows.map((r) => {
     const amount = Number(r.amount);
@@ -118,7 +120,8 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
   });
 }
 
-const pesos = (c: number) => c / 100;
+/** An amount under `name` in pesos and under `<name>_centavos` in centavos (the JSON shape of money here). */
+export const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 
 export function invoiceJson(v: InvoiceView) {
   return {
@@ -131,19 +134,11 @@ export function invoiceJson(v: InvoiceView) {
     period_start: v.periodStart,
     period_end: v.periodEnd,
     due_on: v.dueOn,
-    lines: v.lines.map((l) => ({
-      description: l.description,
-      amount: pesos(l.amount),
-      amount_centavos: l.amount,
-    })),
-    amount: pesos(v.amount),
-    amount_centavos: v.amount,
-    credit_applied: pesos(v.creditApplied),
-    credit_applied_centavos: v.creditApplied,
-    paid: pesos(v.paid),
-    paid_centavos: v.paid,
-    due: pesos(v.due),
-    due_centavos: v.due,
+    lines: v.lines.map((l) => ({ description: l.description, ...money('amount', l.amount) })),
+    ...money('amount', v.amount),
+    ...money('credit_applied', v.creditApplied),
+    ...money('paid', v.paid),
+    ...money('due', v.due),
     status: v.status,
     voided_at: v.voided ? new Date(v.voided.at).toISOString() : null,
     voided_by: v.voided?.by ?? null,

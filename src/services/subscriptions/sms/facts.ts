@@ -79,18 +79,17 @@ async function invoicesById(db: Knex, ids: number[]): Promise<Map<number, Invoic
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
     const views = await loadInvoices(db, (q) => q.whereIn('i.id', part));
-    const idOf = new Map(
-      (
-        (await db('invoices').whereIn('id', part).select('id', 'number')) as Array<{
-          id: number;
-          number: string;
-        }>
-      ).map((r) => [r.number, Number(r.id)]),
-    );
+    const numbers = (await db('invoices').whereIn('id', part).select('id', 'number')) as Array<{
+      id: number;
+      number: string;
+    }>;
+    const idOf = new Map(numbers.map((r) => [r.number, Number(r.id)]));
     for (const v of views) out.set(idOf.get(v.number)!, v);
   }
   return out;
 }
+
+const factId = (f: { id: number }) => Number(f.id);
 
 const row = (w: Who, subject: string, kind: SmsKind, text: string, expiresAt?: number): NewSms => ({
   subject,
@@ -106,10 +105,7 @@ async function issued(db: Knex, c: ScanContext): Promise<NewSms[]> {
   const facts = (await missing(db, 'invoices', 'invoice:', 'issued')
     .whereNull('f.voided_at')
     .where('f.created_at', '>=', c.from)) as Array<Who & { id: number }>;
-  const views = await invoicesById(
-    db,
-    facts.map((f) => Number(f.id)),
-  );
+  const views = await invoicesById(db, facts.map(factId));
   const out: NewSms[] = [];
   for (const f of facts) {
     const v = views.get(Number(f.id));

@@ -5,21 +5,17 @@
  * same transaction (BillingHooks.afterActivate), its event, its audit entry and the change told to the router
  * work, which then writes its secret or its FreeRADIUS rows.
  */
-import type { Knex } from 'knex';
 import { transition } from '../../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../../business/audit/actor';
-import type { ShopDeps } from '../../deps';
+import type { ChangeDeps } from './changes';
 import { accountNo, loadRows, type LoadedRow } from './store';
-import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
+import type { SubscriberView } from './types';
 
-export interface ActivateDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
-  billing?: Partial<Pick<BillingHooks, 'afterActivate'>>;
-  today(row?: { site_tz: string | null }): string;
-  loadOne(ref: number | string): Promise<LoadedRow>;
-  viewOf(id: number): Promise<SubscriberView>;
-  changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
-  emit(e: SubscriberChanged): void;
-}
+/** What an activation needs of the service around it (index.ts). */
+export type ActivateDeps = Pick<
+  ChangeDeps,
+  'db' | 'clock' | 'audit' | 'billing' | 'today' | 'loadOne' | 'viewOf' | 'changed' | 'emit'
+>;
 
 /**
  * Active from `today`, billed from it (or from the day after its paid-until date); false when it was not

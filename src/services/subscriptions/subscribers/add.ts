@@ -18,7 +18,7 @@ import { findSite } from '../../business/sites/lookup';
 import { newSubscriberPassword } from './password';
 import { placeStatic, withStaticIp, type StaticPlacing } from './static-ip';
 import { accountNo } from './store';
-import type { SubscriberView } from './types';
+import type { CreateOptions, SubscriberView } from './types';
 import { monthlyPlan, type ChangeDeps, type Plan } from './changes';
 
 /** A new subscriber read and checked, ready to be written (a batch holds many). */
@@ -250,19 +250,6 @@ export async function auditCreated(
     ...(n.suspension ? { suspended: n.suspension.reason } : {}),
     ...extra,
   });
-}
-
-/** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
-export interface CreateOptions {
-  adoptedSecret?: string;
-  /** Its fixed address, checked by the caller already (an adopted secret's own: adopt-address.ts). */
-  staticIp?: string;
-  /** It starts suspended by hand with this reason (a disabled secret adopted). */
-  suspendedBecause?: string;
-  /** An opening balance that looks like a typo was asked about and meant. */
-  confirmed?: boolean;
-  /** More for its audit entry (an adopted secret's comment, which ours replaces). */
-  audited?: Record<string, unknown>;
 }
 
 /** Months of its fee above which an opening balance is asked about first: one digit too many on a month owed. */

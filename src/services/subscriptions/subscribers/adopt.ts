@@ -305,7 +305,7 @@ async function adopt(d: AdoptDeps, body: unknown, actor: Actor): Promise<AdoptRe
   return { site, dryRun: false, secrets, applied: state };
 }
 
-export type { AdoptableSecret, AdoptResult, SitePpp, SubscriberAdopt } from './adopt-types';
+export type { AdoptableSecret, AdoptResult, SitePpp } from './adopt-types';
 
 export function createSubscriberAdopt(d: AdoptDeps): SubscriberAdopt {
   return {

@@ -43,8 +43,6 @@ import {
   subscribersOnline,
 } from '../../network/usage/subscriber-online';
 
-export type { SubscriberService, SubscriberView, SubscriberChanged } from './types';
-
 export const SUBSCRIBER_CHANGED = 'subscriber.changed';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {

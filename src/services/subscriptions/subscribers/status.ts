@@ -11,9 +11,9 @@ import { AppError, ValidationError } from '../../../domain/errors';
 import { parseReason } from '../../../domain/subscriber-fields';
 import { transition, type SubscriberAction } from '../../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../../business/audit/actor';
-import type { ShopDeps } from '../../deps';
+import type { ChangeDeps } from './changes';
 import { accountNo, type LoadedRow } from './store';
-import type { OpenSuspension, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
+import type { OpenSuspension, SubscriberChange, SubscriberView } from './types';
 
 const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
   activate: 'activate',
@@ -69,11 +69,10 @@ function parseUntilPaid(v: unknown): boolean {
   );
 }
 
-export interface StatusDeps extends Pick<ShopDeps, 'db' | 'clock' | 'audit'> {
-  loadOne(ref: number | string): Promise<LoadedRow>;
-  viewOf(id: number): Promise<SubscriberView>;
-  changed(trx: Knex, id: number, change: SubscriberChange, message: string): Promise<void>;
-  emit(e: SubscriberChanged): void;
+export interface StatusDeps extends Pick<
+  ChangeDeps,
+  'db' | 'clock' | 'audit' | 'loadOne' | 'viewOf' | 'changed' | 'emit'
+> {
   /** What the subscriber has past its last day to pay now (centavos); a suspension until paid needs some. */
   pastDue?: (id: number) => Promise<number>;
 }

@@ -73,6 +73,19 @@ export interface SubscriberChanged {
   change: SubscriberChange;
 }
 
+/** What adding needs beyond the fields (adopt.ts): the router's secret it takes over. */
+export interface CreateOptions {
+  adoptedSecret?: string;
+  /** Its fixed address, checked by the caller already (an adopted secret's own: adopt-address.ts). */
+  staticIp?: string;
+  /** It starts suspended by hand with this reason (a disabled secret adopted). */
+  suspendedBecause?: string;
+  /** An opening balance that looks like a typo was asked about and meant. */
+  confirmed?: boolean;
+  /** More for its audit entry (an adopted secret's comment, which ours replaces). */
+  audited?: Record<string, unknown>;
+}
+
 export interface SubscriberService {
   list(opts?: { status?: unknown; siteId?: number }): Promise<SubscriberView[]>;
   /** By id (a number, or digits) or by username; AppError SUBSCRIBER_NOT_FOUND (404). */
@@ -92,18 +105,7 @@ export interface SubscriberService {
    * A new subscriber. An opening balance above six months of its plan's fee looks like a typo (₱50,000 for ₱500):
    * 409 CONFIRM_REQUIRED under `opening_balance`, nothing written, unless `confirmed`.
    */
-  create(
-    input: unknown,
-    actor: Actor,
-    opts?: {
-      adoptedSecret?: string;
-      staticIp?: string;
-      suspendedBecause?: string;
-      confirmed?: boolean;
-      /** More for its audit entry (an adopted secret's comment, which ours replaces). */
-      audited?: Record<string, unknown>;
-    },
-  ): Promise<SubscriberView>;
+  create(input: unknown, actor: Actor, opts?: CreateOptions): Promise<SubscriberView>;
   /**
    * The input checked as create checks it (400 naming every bad field; an opening balance that looks like a typo,
    * unless `confirmed`: 409 CONFIRM_REQUIRED), nothing written.
