@@ -23,6 +23,7 @@ export const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
   unused: out.cyan,
   queued: out.yellow,
+  paused: out.yellow,
   revoked: out.red,
   expired: out.dim,
   exhausted: out.yellow,
@@ -77,8 +78,12 @@ export function vouchersTable(
         : []),
       ...(sites ? [{ header: 'SITE', get: (v: VoucherView) => sites.get(v.code) ?? dash }] : []),
       { header: 'PROFILE', get: (v) => v.profile, shrink: true },
-      // A queued code reads `queued` (sold, kept for a device), not unused.
-      { header: 'STATUS', get: (v) => shownStatus(v), style: (t) => (STATUS_STYLE[t] ?? String)(t) },
+      // A queued code reads `queued` (sold, kept for a device), not unused; a paused one `paused`, not active.
+      {
+        header: 'STATUS',
+        get: (v) => (v.pausedAt === null ? shownStatus(v) : 'paused'),
+        style: (t) => (STATUS_STYLE[t] ?? String)(t),
+      },
       { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right', drop: 2 },
       { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right', drop: 1 },
       {

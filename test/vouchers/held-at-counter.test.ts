@@ -106,13 +106,22 @@ test('a paused code says paused, until when and the pauses left, in the API, the
   expect(page).toContain(one.state_reason);
   expect(page).toMatch(new RegExp(`data-testid="paused-by">.*${d.mac}`));
 
-  const shown = voucherDetail(await h.core!.services.vouchers.get(code), 'Asia/Manila');
+  const detail = await h.core!.services.vouchers.get(code);
+  const shown = voucherDetail(detail, 'Asia/Manila');
   expect(shown).toMatch(/State:\s+paused by the customer until .+, 1 pause left today/);
+
+  // The lists say it too, not a plain running code: the API's row, the admin's list, the terminal's table.
+  const row = (await adminApi(h, 'GET', `/vouchers?search=${code}`)).json.vouchers[0] as Json;
+  expect(row).toMatchObject({ code, status: 'active', paused_at: one.paused.since });
+  const list = await c.html(`/admin/vouchers?q=${code}`);
+  expect(list).toContain('class="status-pill st-paused"');
+  expect(vouchersTable([detail], 200)).toMatch(new RegExp(`${code}.*paused`));
 
   // Resumed: the policy's own state again, no pause.
   expect((await portal('/api/portal/resume', { mac: d.mac }, r.cookie)).status).toBe(200);
   expect((await adminApi(h, 'GET', `/vouchers/${code}`)).json.voucher).toMatchObject({
     state: 'normal',
     paused: null,
+    paused_at: null,
   });
 });

@@ -71,6 +71,8 @@ export function voucherJson(v: VoucherView) {
       after_running: v.queued.afterRunning,
       since: iso(v.queued.since),
     },
+    // A running code its customer paused on the portal: since when (the voucher's own answer says the rest).
+    paused_at: iso(v.pausedAt),
   };
 }
 

@@ -123,5 +123,6 @@ export function toVoucherView(
     onRouter: row.router_user_id !== null,
     siteId: row.site_id == null ? null : Number(row.site_id),
     queued,
+    pausedAt: row.status === 'active' && row.paused_at != null ? Number(row.paused_at) : null,
   };
 }

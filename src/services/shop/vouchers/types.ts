@@ -84,6 +84,8 @@ export interface VoucherView {
   siteId: number | null;
   /** Unused but kept for a customer's device, to start after the code running there (hold.ts); else null. */
   queued: QueuedView | null;
+  /** Since when its customer has paused it on the portal (a running code; hold.ts says the rest); else null. */
+  pausedAt: number | null;
 }
 
 export interface DeviceView {
