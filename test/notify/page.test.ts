@@ -88,8 +88,15 @@ test('a channel whose latest message failed for good is not "On" in green, until
     /^Telegram: on, last message failed At .+: Forbidden: bot was blocked by the user \(HTTP 403\)\. Your alerts are not reaching you there/,
   );
   expect(failing[1]).toMatch(/^Webhook: on, last message failed At .+: HTTP 404/);
-  // Telegram works again: the next message goes, and Telegram is on again; the webhook still fails.
+  // Telegram works again: a test that goes through there takes its red line off the page it answers with.
   await rig.tg.set({ kind: 'ok' });
+  const c = new AdminClient(rig.h.app!.url);
+  await c.login();
+  const tested = await c.post('/admin/settings/notifications/test', {}, await c.token('/admin/settings'));
+  html = await tested.text();
+  expect(under(html, 'notify-test').join(' ')).toMatch(/Telegram: sent\. .*Webhook: not sent: HTTP 404/);
+  expect(under(html, 'notify-failing')).toEqual([expect.stringMatching(/^Webhook: on, last message failed/)]);
+  // The next message goes, and Telegram is on again; the webhook still fails.
   await message(rig, '📦 PisoNet: low stock — STANDARD');
   await rig.send();
   html = await page(rig);

@@ -82,7 +82,10 @@ export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Pro
   return {
     view,
     messages,
-    failing: failingChannels(view.channels, messages),
+    // A test that just went through on a channel says its settings work now: no red line beside the green one.
+    failing: failingChannels(view.channels, messages).filter(
+      (f) => !test?.some((t) => t.channel === f.channel && t.ok),
+    ),
     test: test ?? null,
     sms: await ctx.services.sms.status(),
   };
