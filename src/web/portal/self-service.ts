@@ -105,13 +105,8 @@ export function selfServiceView(
   const error = str(q.self_error, 32);
   let pauseNote: string | null = null;
   if (self.paused && self.pauseEndsAt !== null)
-    pauseNote = t.t('self.pause_ends', {
-      time: new Date(self.pauseEndsAt).toLocaleTimeString('en-GB', {
-        timeZone: page.tz,
-        hour: '2-digit',
-        minute: '2-digit',
-      }),
-    });
+    // With its date when it ends on another day (a long pause), as the shop's other times are said.
+    pauseNote = t.t('self.pause_ends', { time: formatShopTime(self.pauseEndsAt, page.tz, page.now) });
   else if (self.pausable && self.pausesLeft !== null)
     pauseNote = t.t('self.pauses_left', { n: self.pausesLeft });
   return {
