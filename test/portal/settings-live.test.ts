@@ -26,9 +26,10 @@ const pauseEnds = async (mac: string, cookie: string) => {
   return /The pause ends by itself at ([^<]+?)\./.exec(html)?.[1];
 };
 
-test("a paused customer's pause end follows the time zone the owner sets, at once", async () => {
-  const [code] = await makeVouchers(h, 'ONLINE', 1);
-  const d = addDevice(h, 1);
+/** A code of `plan` redeemed on device `n`, then paused by its customer on the portal. */
+async function paused(plan: string, n: number) {
+  const [code] = await makeVouchers(h, plan, 1);
+  const d = addDevice(h, n);
   const cookie = cookieOf(await redeemApi(h, { code, ...d }));
   await h.core!.services.usage.runCycle();
   const pause = await fetch(`${h.app!.url}/api/portal/pause`, {
@@ -37,6 +38,11 @@ test("a paused customer's pause end follows the time zone the owner sets, at onc
     body: JSON.stringify({ mac: d.mac }),
   });
   expect(pause.status).toBe(200);
+  return { d, cookie };
+}
+
+test("a paused customer's pause end follows the time zone the owner sets, at once", async () => {
+  const { d, cookie } = await paused('ONLINE', 1);
   const ends = h.clock.now() + 2 * 3600 * 1000;
   const inZone = (tz: string) => formatShopTime(ends, tz, h.clock.now());
   expect(await pauseEnds(d.mac, cookie)).toBe(inZone('Asia/Manila'));
@@ -54,16 +60,7 @@ test("a paused customer's pause end follows the time zone the owner sets, at onc
 });
 
 test('a pause that ends on another day is told with its date', async () => {
-  const [code] = await makeVouchers(h, 'LONGPAUSE', 1);
-  const d = addDevice(h, 2);
-  const cookie = cookieOf(await redeemApi(h, { code, ...d }));
-  await h.core!.services.usage.runCycle();
-  const pause = await fetch(`${h.app!.url}/api/portal/pause`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ mac: d.mac }),
-  });
-  expect(pause.status).toBe(200);
+  const { d, cookie } = await paused('LONGPAUSE', 2);
   const ends = h.clock.now() + 24 * 3600 * 1000;
   const said = await pauseEnds(d.mac, cookie);
   // The zone the test above saved.

@@ -60,6 +60,7 @@ test('demo:pg: a DEMO_PG_PORT set in the environment wins over .env', () => {
   );
 });
 
+// Only where FreeRADIUS is installed (.ci/run installs it): the test starts the real server and reads its log.
 (fs.existsSync(FREERADIUS) ? test : test.skip)(
   "FreeRADIUS's log holds no database password (it logs the connection string at start)",
   async () => {
