@@ -20,6 +20,7 @@ import { missingTools, RADCLIENT, radclient } from './tools';
 
 const SECRET = 'pisonet-radius';
 const missing = missingTools([RADCLIENT]);
+// Only where radclient is installed (.ci/run installs freeradius-utils): it is the real client these tests use.
 const describeWithRadclient = missing ? describe.skip : describe;
 if (missing) console.warn(`radclient interop skipped: ${missing}`);
 

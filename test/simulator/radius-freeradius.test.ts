@@ -193,6 +193,7 @@ function radclient(port: number, kind: 'disconnect' | 'coa', pairs: string): Pro
   });
 }
 
+// Only where FreeRADIUS is installed (.ci/run installs it): the simulator's RADIUS client talks to the real server.
 const suite = available ? describe : describe.skip;
 const title = available
   ? 'the hotspot against a real FreeRADIUS'
