@@ -7,7 +7,7 @@
 import type { CommandDef } from './commands/shared';
 
 /** One command: what help says about it, and how to load it. */
-export interface CommandEntry {
+interface CommandEntry {
   /** e.g. `vouchers generate` */
   name: string;
   summary: string;

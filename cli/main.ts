@@ -39,7 +39,7 @@ export function describeError(e: unknown): AppError {
  * The error on stderr, one line; with `--json` also as JSON on stdout (`{"error":{"code","message"}}`), so a
  * script that reads stdout gets an answer it can parse either way. The exit code is the same.
  */
-export function reportError(e: unknown, json = false): number {
+function reportError(e: unknown, json = false): number {
   const app = describeError(e);
   // One JSON document on stdout: a command that printed its report before failing (router test) keeps it.
   if (json && !jsonWasPrinted()) printJsonError(app.code, app.message);

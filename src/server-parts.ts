@@ -28,7 +28,7 @@ export interface DemoPieces {
   routerSetup?: DemoRouterSetup;
 }
 
-export interface ServerJobs {
+interface ServerJobs {
   /** The default site's poll job (src/services/network/site-stack). */
   usageJob: PeriodicJob;
   checksJob: PeriodicJob;

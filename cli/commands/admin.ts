@@ -50,7 +50,7 @@ Vouchers sold (first used) and their value, in the shop's time zone. Both dates 
 Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
 /** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants, and the two days as printed. */
-export function reportRange(
+function reportRange(
   values: Record<string, string | boolean | undefined>,
   now: number,
   tz: string,
@@ -166,7 +166,7 @@ const MIGRATE = `Usage: pisonet migrate
 
 Applies pending database migrations (safe to run while the server runs).`;
 
-export async function runMigrations(): Promise<string[]> {
+async function runMigrations(): Promise<string[]> {
   const config = loadConfig(process.env);
   const db = openDatabase(config.database);
   try {

@@ -17,7 +17,7 @@ import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/sh
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 
-export function parseStatus(value: string): VoucherListStatus {
+function parseStatus(value: string): VoucherListStatus {
   const s = value.trim().toLowerCase() as VoucherListStatus;
   if (!LIST_STATUSES.includes(s))
     throw ValidationError.invalid(
@@ -149,7 +149,7 @@ cards still for sale, queued the unused codes a customer keeps for their device 
 the code running there).
 --site: one site's vouchers (its id or name, as in \`pisonet sites list\`).`;
 
-export function listFilter(values: Record<string, string | boolean | undefined>): VoucherFilter {
+function listFilter(values: Record<string, string | boolean | undefined>): VoucherFilter {
   const f: VoucherFilter = { limit: 50 };
   if (typeof values.status === 'string') f.status = parseStatus(values.status);
   if (typeof values.profile === 'string') f.profile = values.profile;

@@ -11,7 +11,7 @@ import type { AppConfig } from '../../src/config/env';
 import { createLogger, type Logger } from '../../src/lib/logger';
 import { HumanLogStream, type LineTarget } from '../../src/lib/log-format';
 
-export const CLI_LOG_NAME = 'cli.log';
+const CLI_LOG_NAME = 'cli.log';
 
 /** Past this size the file is moved to `cli.log.1` (one old file kept) when a CLI process opens it. */
 const ROTATE_BYTES = 5 * 1024 * 1024;

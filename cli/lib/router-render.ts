@@ -41,7 +41,7 @@ export const READINGS = {
   leases: reading((s) => s.housekeeping.leases(s.site), leasesTable),
 };
 
-export function hostsTable(hosts: readonly HotspotHost[]): string {
+function hostsTable(hosts: readonly HotspotHost[]): string {
   if (hosts.length === 0) return out.dim('The hotspot sees no device.');
   return table(
     hosts,
@@ -63,7 +63,7 @@ export function hostsTable(hosts: readonly HotspotHost[]): string {
   );
 }
 
-export function sessionsTable(sessions: readonly HotspotSession[]): string {
+function sessionsTable(sessions: readonly HotspotSession[]): string {
   if (sessions.length === 0) return out.dim('Nobody is logged in to the hotspot.');
   return table(
     sessions,
@@ -85,7 +85,7 @@ export function sessionsTable(sessions: readonly HotspotSession[]): string {
   );
 }
 
-export function bindingsTable(bindings: readonly IpBinding[]): string {
+function bindingsTable(bindings: readonly IpBinding[]): string {
   if (bindings.length === 0) return out.dim('No IP bindings: every device logs in with a code.');
   return table(
     bindings,
@@ -101,7 +101,7 @@ export function bindingsTable(bindings: readonly IpBinding[]): string {
   );
 }
 
-export function cookiesTable(cookies: readonly HotspotCookie[]): string {
+function cookiesTable(cookies: readonly HotspotCookie[]): string {
   if (cookies.length === 0) return out.dim('No cookies.');
   return table(
     cookies,
@@ -114,7 +114,7 @@ export function cookiesTable(cookies: readonly HotspotCookie[]): string {
   );
 }
 
-export function leasesTable(leases: readonly DhcpLease[]): string {
+function leasesTable(leases: readonly DhcpLease[]): string {
   if (leases.length === 0) return out.dim('No leases.');
   return table(
     leases,
@@ -164,7 +164,7 @@ export function logTable(view: LogView): string {
   return shown + more;
 }
 
-export function overviewText(o: RouterOverview): string {
+function overviewText(o: RouterOverview): string {
   const r = o.resources;
   const used = r.totalMemory !== null && r.freeMemory !== null ? r.totalMemory - r.freeMemory : null;
   const disk = r.totalHdd !== null && r.freeHdd !== null ? r.totalHdd - r.freeHdd : null;

@@ -46,7 +46,7 @@ const paths = (box: ServiceBox) => ({
   envFile: path.join(box.dir, '.env'),
 });
 
-export class ServiceRefused extends AppError {
+class ServiceRefused extends AppError {
   constructor(message: string) {
     super('SERVICE_NOT_STARTED', `${message}. Nothing was changed.`, 500);
   }

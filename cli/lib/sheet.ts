@@ -18,7 +18,7 @@ const PRINT_SCRIPT = projectPath('public', 'js', 'sheet.js');
 const CARD_STYLES = projectPath('public', 'css', 'cards.css');
 
 /** Where the QR codes point when no login page is known: PORTAL_URL, else the server's own port on this box. */
-export function portalBase(core: Core): string {
+function portalBase(core: Core): string {
   return core.config.portalUrl || `http://localhost:${core.config.port}`;
 }
 
@@ -44,7 +44,7 @@ async function batchCardTarget(core: Core, batchId: number): Promise<CardLinkTar
   }
 }
 
-export interface SheetFileOptions {
+interface SheetFileOptions {
   /** Default: the card design's own paper. */
   layout?: SheetLayout;
   include?: SheetInclude;
@@ -54,7 +54,7 @@ export interface SheetFileOptions {
   from?: number;
 }
 
-export interface SheetFileResult {
+interface SheetFileResult {
   target: CardLinkTarget;
   /** The paper it was laid out for. */
   layout: SheetLayout;

@@ -19,7 +19,7 @@ export interface Column<R> {
   style?: (text: string, row: R) => string;
 }
 
-export interface TableOptions {
+interface TableOptions {
   /** Width to fit; default terminalWidth(). */
   width?: number;
   colours?: Colours;

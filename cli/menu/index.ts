@@ -33,7 +33,7 @@ function banner(core: CliCore): string {
  * said, in one line that belongs to the screen. When the router is away it points at the log file,
  * where the details (every failed attempt, with its reason) are; on a line of its own when both do not fit.
  */
-export function routerStatusLine(core: CliCore, width = terminalWidth()): string {
+function routerStatusLine(core: CliCore, width = terminalWidth()): string {
   const s = core.router.status;
   // Safe mode (src/services/network/router-binding/index.ts): this database does not know the router; nothing is written to it.
   if (s.connected && core.services.routerBinding.state().mode === 'safe')
@@ -65,7 +65,7 @@ export function routerStatusLine(core: CliCore, width = terminalWidth()): string
  * are not, as the server last read them (the terminal polls none of them); '' with one site. Like the admin
  * dashboard's Routers tile, so a branch that is down shows where the operator starts.
  */
-export async function sitesStatusLine(core: CliCore, width = terminalWidth()): Promise<string> {
+async function sitesStatusLine(core: CliCore, width = terminalWidth()): Promise<string> {
   const others = await core.services.sites.statuses({ defaultSite: false });
   if (others.length === 0) return '';
   // The .env router as the line above says it (this process's own connection), without waiting for it.

@@ -39,7 +39,7 @@ export function setPath(json: Json, path: string, value: unknown): void {
 }
 
 /** Every problem parseProfile finds in a draft (empty when it is a valid profile). */
-export function profileErrors(json: Json): readonly ValidationError[] {
+function profileErrors(json: Json): readonly ValidationError[] {
   try {
     parseProfile(json);
     return [];
@@ -51,7 +51,7 @@ export function profileErrors(json: Json): readonly ValidationError[] {
 }
 
 /** The messages for `paths` if `value` were put at `path`; '' when that answer is fine. */
-export function checkAnswer(draft: Json, path: string, value: unknown, paths: readonly string[]): string {
+function checkAnswer(draft: Json, path: string, value: unknown, paths: readonly string[]): string {
   const candidate = cloneJson(draft);
   setPath(candidate, path, value);
   return profileErrors(candidate)
@@ -60,7 +60,7 @@ export function checkAnswer(draft: Json, path: string, value: unknown, paths: re
     .join('; ');
 }
 
-export interface FieldOptions {
+interface FieldOptions {
   default?: string;
   /** Typed text → the value stored in the profile; `undefined` removes the field (optional fields). */
   convert?: (text: string) => unknown;

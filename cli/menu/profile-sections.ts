@@ -41,7 +41,7 @@ function suggestRate(base: unknown, factor: number): string | undefined {
   }
 }
 
-export async function fupSection(draft: Json): Promise<void> {
+async function fupSection(draft: Json): Promise<void> {
   const fup = group(draft, 'fup');
   const summary = fup && `after ${str(fup.threshold)}: ${str(fup.rate_up)}/${str(fup.rate_down)}`;
   const choice = await sectionChoice('Fair Usage Policy (slower speeds after some data)', summary);
@@ -87,7 +87,7 @@ async function capThrottleRates(draft: Json): Promise<void> {
   });
 }
 
-export async function capSection(draft: Json): Promise<void> {
+async function capSection(draft: Json): Promise<void> {
   const summary =
     draft.data_cap === undefined
       ? undefined
@@ -138,7 +138,7 @@ async function overageQuestions(draft: Json): Promise<void> {
 }
 
 /** Contention ratio (1:N) and queue priority (1 first … 8 last). */
-export async function sharingSection(draft: Json): Promise<void> {
+async function sharingSection(draft: Json): Promise<void> {
   const shared = draft.contention_ratio !== undefined && draft.contention_ratio !== '1:1';
   const prio = draft.priority ?? draft.qos_priority;
   const summary =
@@ -175,7 +175,7 @@ export async function sharingSection(draft: Json): Promise<void> {
   else draft.priority = priority;
 }
 
-export async function burstSection(draft: Json): Promise<void> {
+async function burstSection(draft: Json): Promise<void> {
   const burst = group(draft, 'burst');
   const summary = burst && `${str(burst.rate_up)}/${str(burst.rate_down)} for ${str(burst.time)}`;
   const choice = await sectionChoice('Burst (a short speed boost at the start of a download)', summary);
@@ -203,7 +203,7 @@ export async function burstSection(draft: Json): Promise<void> {
   }
 }
 
-export async function offpeakSection(draft: Json): Promise<void> {
+async function offpeakSection(draft: Json): Promise<void> {
   const o = group(draft, 'offpeak');
   const summary =
     o &&
@@ -231,7 +231,7 @@ export async function offpeakSection(draft: Json): Promise<void> {
   });
 }
 
-export async function timeModeSection(draft: Json): Promise<void> {
+async function timeModeSection(draft: Json): Promise<void> {
   const mode = await select({
     message: 'Validity counts:',
     choices: [
@@ -250,7 +250,7 @@ export async function timeModeSection(draft: Json): Promise<void> {
  * profiles counting online time, the longest pause and pauses per day (empty = no limit). Clock-time
  * profiles cannot pause, so their pause limits are dropped (the profile parser would refuse them).
  */
-export async function selfServiceSection(draft: Json): Promise<void> {
+async function selfServiceSection(draft: Json): Promise<void> {
   const mode = await select({
     message: 'A code of this profile typed on a phone that still has time:',
     choices: [
@@ -283,7 +283,7 @@ export async function selfServiceSection(draft: Json): Promise<void> {
   });
 }
 
-export async function descriptionSection(draft: Json): Promise<void> {
+async function descriptionSection(draft: Json): Promise<void> {
   await askField(draft, 'description', 'Description (optional; Backspace then Enter clears it):', {
     default: str(draft.description),
     convert: (t) => (t === '' ? undefined : t),

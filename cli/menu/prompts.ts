@@ -6,11 +6,11 @@ import { out } from '../lib/ansi';
 import { describeError } from '../main';
 
 /** Inquirer throws this on Ctrl-C (and when the terminal closes). */
-export function isExitPrompt(e: unknown): boolean {
+function isExitPrompt(e: unknown): boolean {
   return (e as Error)?.name === 'ExitPromptError';
 }
 
-export interface MenuItem {
+interface MenuItem {
   key: string;
   name: string;
   run: () => Promise<void>;

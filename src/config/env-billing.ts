@@ -22,7 +22,7 @@ export const INVOICE_PREFIX = /^[A-Z0-9][A-Z0-9-]{0,9}$/;
 /** The most days each may be, in .env and in the admin's Settings (src/services/subscriptions/billing/settings.ts). */
 export const BILLING_DAYS_MAX = { dueDays: 90, graceDays: 60, remindDays: 30 } as const;
 /** Semaphore's Sender Names: up to 11 letters and digits. */
-export const SENDER_NAME = /^[A-Za-z0-9 ]{1,11}$/;
+const SENDER_NAME = /^[A-Za-z0-9 ]{1,11}$/;
 
 const text = (v: string | undefined) => (v === undefined ? '' : v.trim());
 

@@ -33,8 +33,6 @@ export const ROUTER_DOWN_BOUNDS = { min: 10, max: 86400 } as const;
 export const LOW_STOCK_BOUNDS = { min: 1, max: 100000 } as const;
 export const WEBHOOK_SECRET_MIN = 16;
 
-export { isHttpUrl };
-
 const text = (v: string | undefined) => (v === undefined ? '' : v.trim());
 
 function whole(

@@ -16,8 +16,8 @@ export interface PaymentsConfig {
   methods: string[];
 }
 
-export const PAYMONGO_API_URL = 'https://api.paymongo.com';
-export const DEFAULT_METHODS = ['gcash', 'paymaya', 'qrph'];
+const PAYMONGO_API_URL = 'https://api.paymongo.com';
+const DEFAULT_METHODS = ['gcash', 'paymaya', 'qrph'];
 /** A PayMongo secret key: its mode, then letters and digits. */
 export const SECRET_KEY = /^sk_(test|live)_[A-Za-z0-9]{8,100}$/;
 export const WEBHOOK_SECRET = /^whsk_[A-Za-z0-9]{8,100}$/;
@@ -71,7 +71,7 @@ export function fakesPaymongo(c: { router: { simulated: boolean }; payments: Pay
   return c.router.simulated && (!c.payments.secretKey || c.payments.secretKey.startsWith(DEMO_KEY_PREFIX));
 }
 
-export const FAKE_PAYMONGO_SHOWN = 'demo (fake PayMongo on loopback)';
+const FAKE_PAYMONGO_SHOWN = 'demo (fake PayMongo on loopback)';
 
 /** `demo`: the demo's fake PayMongo takes the payments (fakesPaymongo): said so, its key and address not shown. */
 export function describePaymentsConfig(p: PaymentsConfig, demo = false): Record<string, string> {

@@ -4,7 +4,7 @@
  */
 import { SERVER_ENV, SERVER_NODE_FLAGS } from './runtime';
 
-export interface ServiceUnitInput {
+interface ServiceUnitInput {
   /** The project folder (WorkingDirectory), e.g. /opt/pisonet. */
   dir: string;
   user: string;
@@ -43,7 +43,7 @@ WantedBy=multi-user.target
 `;
 }
 
-export interface FirstEnv {
+interface FirstEnv {
   adminPassword: string;
   sessionSecret: string;
   apiToken: string;

@@ -9,7 +9,7 @@ import { openDatabase, openReader, migrateLatest, startWalCheckpointer, type Db 
 import type { Logger } from '../lib/logger';
 import type { ProfileService } from '../services/types';
 
-export interface CoreDatabase {
+interface CoreDatabase {
   db: Db;
   /** The read-only connection (the same as `db` where the engine has none of its own). */
   reader: Db;

@@ -12,7 +12,7 @@ import type { DemoRouterHost } from '../router/demo';
 import type { RouterClient } from '../router/types';
 import { recordEvent } from '../services/business/events';
 
-export interface EnvRouter {
+interface EnvRouter {
   router: RouterClient;
   /** The demo router's host, in demo mode (none when the caller passed its own client). */
   demo?: DemoRouterHost;

@@ -9,7 +9,7 @@ import type { RouterClient } from '../router/types';
 import type { SiteRef } from '../services/deps';
 import type { SiteAddressing } from '../services/subscriptions/subscribers/static-ip';
 
-export interface AddressedSite {
+interface AddressedSite {
   site: SiteRef;
   router: RouterClient;
   apiAccess: boolean;

@@ -31,7 +31,7 @@ export interface CopyReport {
   ok: boolean;
 }
 
-export interface CopyOptions {
+interface CopyOptions {
   /** Empty a target that already holds data instead of refusing it. */
   force?: boolean;
   /** Progress lines (one per table). */

@@ -10,7 +10,7 @@ import { pgClientConfig, type DatabaseConfig, type PostgresConfig } from '../con
 export type Db = Knex;
 
 /** Where a database is: a config from DATABASE_URL, or a bare SQLite file name (tests, tools). */
-export type DatabaseTarget = DatabaseConfig | string;
+type DatabaseTarget = DatabaseConfig | string;
 
 /**
  * Opens the shop's database: SQLite (the embedded default) or PostgreSQL, from DATABASE_URL's config.
@@ -21,7 +21,7 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
   return openSqlite(typeof target === 'string' ? target : target.file, opts);
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /**
    * SQLite: this process runs startWalCheckpointer() for the file, so the writing connection does not checkpoint
    * after its own commits (see there). Only the server does; the CLI's connections checkpoint as SQLite does.
@@ -168,7 +168,7 @@ function openSqlite(file: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-export interface WalCheckpointer {
+interface WalCheckpointer {
   /** One checkpoint now (the timer's step; tests). */
   checkpointNow(): Promise<void>;
   /** Stops the timer and closes its connection (after any checkpoint in progress). */

@@ -10,7 +10,7 @@ import type { SharedLogins } from '../router/hotspot';
 import type { ServerPresence } from './site-leases';
 
 /** A login row older than this is over, whatever became of its server (a login takes a few round trips). */
-export const LOGIN_ROW_MS = 60_000;
+const LOGIN_ROW_MS = 60_000;
 
 interface LoginRow {
   id: number;

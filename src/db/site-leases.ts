@@ -59,7 +59,7 @@ export interface SiteLeases {
 }
 
 /** The channel a server asks the holder of a site's lease to poll it now on (the payload: the site's id). */
-export const POLL_CHANNEL = 'pisonet_poll';
+const POLL_CHANNEL = 'pisonet_poll';
 
 /** The lease key of a site (the controller lock itself is slot 1). */
 export const leaseSlot = (siteId: number): number => 1000 + siteId;

@@ -22,7 +22,7 @@ import { isPostgres, rawRows } from './knex';
 
 type Params = ReadonlyArray<string | number | boolean | null>;
 
-export interface Statements {
+interface Statements {
   /** The first row, or undefined. */
   get<T>(sql: string, params?: Params): Promise<T | undefined>;
   all<T>(sql: string, params?: Params): Promise<T[]>;

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../domain/errors';
 import { maskUrlPassword } from '../config/database-url';
 
-export function databaseUnreachable(shown: string, err: unknown): AppError {
+function databaseUnreachable(shown: string, err: unknown): AppError {
   const why = maskUrlPassword(err instanceof Error ? err.message : String(err));
   return new AppError(
     'DATABASE_UNREACHABLE',

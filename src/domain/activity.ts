@@ -26,7 +26,7 @@ export const ACTIVITY_GROUPS = [
   'customer',
 ] as const;
 
-export type ActivityGroup = (typeof ACTIVITY_GROUPS)[number] | 'other';
+type ActivityGroup = (typeof ACTIVITY_GROUPS)[number] | 'other';
 
 /** Event kinds written by the services for the groups that have fixed names. */
 export const EVENT_KINDS = {

@@ -12,7 +12,7 @@
 import { addDays } from './calendar';
 
 /** How far ahead a start, a paid-until date or an opening balance's due date may be: a year. */
-export const MAX_DAYS_AHEAD = 366;
+const MAX_DAYS_AHEAD = 366;
 
 /** The later of two shop dates. */
 const later = (a: string, b: string) => (a > b ? a : b);

@@ -48,7 +48,7 @@ export function pastDueAmount(invoices: readonly InvoiceDue[], graceDays: number
 }
 
 /** Why billing suspended: said on the subscriber (`status_reason`) and in its suspension row. */
-export function unpaidReason(inv: Pick<InvoiceDue, 'number' | 'dueOn'>): string {
+function unpaidReason(inv: Pick<InvoiceDue, 'number' | 'dueOn'>): string {
   return `Unpaid: ${inv.number} was due ${inv.dueOn}`;
 }
 
@@ -61,7 +61,7 @@ export function unpaidCause(reason: string | null | undefined): { number: string
   return m ? { number: m[1], dueOn: m[2] } : null;
 }
 
-export type SuspensionDecision =
+type SuspensionDecision =
   | { action: 'suspend'; invoice: InvoiceDue; reason: string }
   | { action: 'restate'; reason: string }
   | { action: 'lift' }

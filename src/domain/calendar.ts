@@ -5,7 +5,7 @@
 
 import { wallClockFormat } from '../lib/clock';
 
-export interface LocalParts {
+interface LocalParts {
   year: number;
   month: number; // 1-12
   day: number;
@@ -21,7 +21,7 @@ export function localParts(ms: number, tz: string): LocalParts {
 }
 
 /** Offset of the zone from UTC at that instant, in ms (Manila: +8 h). */
-export function zoneOffset(ms: number, tz: string): number {
+function zoneOffset(ms: number, tz: string): number {
   const p = localParts(ms, tz);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
   return asUtc - Math.floor(ms / 60000) * 60000;

@@ -168,8 +168,8 @@ export interface SheetGeometry {
   hintLines: number;
 }
 
-export const HEADLINE_MAX_LINES = 2;
-export const FOOTER_MAX_LINES = 4;
+const HEADLINE_MAX_LINES = 2;
+const FOOTER_MAX_LINES = 4;
 /** A4: a code smaller than this beside the QR code gets the card's whole width under it instead. */
 const A4_CODE_MIN_FONT = 3.2;
 

@@ -53,7 +53,7 @@ export interface CardTemplate {
 export const HEADLINE_MAX = 40;
 export const FOOTER_MAX = 80;
 /** Large text (the big price) against the card: WCAG's 3:1 for large text. */
-export const PRICE_MIN_CONTRAST = 3;
+const PRICE_MIN_CONTRAST = 3;
 
 const ALL_FACTS: Record<CardFact, boolean> = {
   wifi: true,

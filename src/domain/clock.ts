@@ -83,7 +83,7 @@ export function formatShopTime(ms: number, tz: string, now?: number): string {
 // --- Times for people ----------------------------------------------------------------------------------------
 
 /** The shop's locale for dates and times: the Philippines by default (12-hour clock, `Nov 22, 7:44 AM`). */
-export const DEFAULT_LOCALE = 'en-PH';
+const DEFAULT_LOCALE = 'en-PH';
 
 /**
  * The one set of shapes a time is shown in, as Intl options. The server formats with them, and the admin's
@@ -128,8 +128,6 @@ export function timeFormatter(tz: string, locale: string = DEFAULT_LOCALE) {
       built[name].format(ms).replace(ODD_SPACES, ' '),
   };
 }
-
-export type TimeFormatter = ReturnType<typeof timeFormatter>;
 
 /** UTC by any of its names: a shop box left on UTC puts "today" hours away from the shop's day. */
 export function isUtcZone(tz: string): boolean {

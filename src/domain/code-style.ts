@@ -50,7 +50,7 @@ export const ALPHABET_LABELS: Record<CodeAlphabet, string> = {
 };
 
 /** "8 capital letters and numbers", "12 digits": what a code of this alphabet and length is. */
-export function describePart(alphabet: CodeAlphabet, length: number): string {
+function describePart(alphabet: CodeAlphabet, length: number): string {
   const what = {
     uppercase: 'capital letters and numbers',
     lowercase: 'small letters and numbers',
@@ -85,7 +85,7 @@ export const GUESS_FLOOR = { unusedCodes: 1000, chance: 0.01, years: 1 } as cons
 
 const MINUTES_PER_YEAR = 365.25 * 24 * 60;
 
-export interface StyleStrength {
+interface StyleStrength {
   /** log2 of `possible`: the code's random characters, plus the password's when it is separate. */
   bits: number;
   /** Different codes (× passwords) a guesser chooses among. */
@@ -173,7 +173,7 @@ export function strengthSummary(style: CodeStyle): string {
  * The style's strength in a shop's words, without bits or counts (those are strengthSummary's): strong when it
  * meets the floor, else too weak, with the time a guesser at the portal needs.
  */
-export function strengthVerdict(style: CodeStyle): string {
+function strengthVerdict(style: CodeStyle): string {
   const s = styleStrength(style);
   const time = formatGuessTime(s.seconds);
   return s.meetsFloor

@@ -24,9 +24,9 @@ export const MIN_CODE_LENGTH = 6;
 export const MAX_CODE_LENGTH = 16;
 export const MAX_BATCH = 10000;
 
-export type RandomBytes = (n: number) => Uint8Array;
+type RandomBytes = (n: number) => Uint8Array;
 
-export interface CodeOptions {
+interface CodeOptions {
   /** Random characters, not counting the prefix. */
   length?: number;
   /** Shop-chosen marker before the random part, already in the alphabet's form (parsePrefix). */

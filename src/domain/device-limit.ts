@@ -17,12 +17,12 @@ export interface KnownDevice {
 }
 
 /** What the decision needs of a router session; the caller's own session objects are returned as given. */
-export interface LimitedSession {
+interface LimitedSession {
   mac: string;
   uptimeSeconds: number;
 }
 
-export interface DeviceLimitInput<S extends LimitedSession> {
+interface DeviceLimitInput<S extends LimitedSession> {
   /** The profile's `users`. */
   limit: number;
   /** The MAC a one-device voucher is bound to (it keeps the place even while offline); null when none. */
@@ -33,7 +33,7 @@ export interface DeviceLimitInput<S extends LimitedSession> {
   sessions: readonly S[];
 }
 
-export interface DeviceLimitDecision<S extends LimitedSession> {
+interface DeviceLimitDecision<S extends LimitedSession> {
   /** Sessions of devices that hold a place (known ones and new ones within the count). */
   keep: S[];
   /** One session per new device that got a place (its longest-running one), earliest first: record these. */

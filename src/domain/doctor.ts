@@ -5,9 +5,9 @@
 import { wallClockFormat } from '../lib/clock';
 import { timeFormatter } from '../lib/log-format';
 
-export type DoctorState = 'ok' | 'warn' | 'fail';
+type DoctorState = 'ok' | 'warn' | 'fail';
 
-export interface DoctorCheck {
+interface DoctorCheck {
   id: string;
   state: DoctorState;
   detail: string;
@@ -61,7 +61,7 @@ function nodeOk(v: string): boolean {
 }
 
 /** `2026-11-25 00:40:00 +09:00 (Asia/Tokyo)`: a moment as the shop's clock shows it, its offset beside it. */
-export function shopClockText(ms: number, tz: string): string {
+function shopClockText(ms: number, tz: string): string {
   let p: Record<string, string>;
   try {
     p = Object.fromEntries(

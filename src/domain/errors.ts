@@ -81,7 +81,7 @@ export class AppError extends Error {
 }
 
 /** The longest reason a void keeps (a sale's, a remittance's). */
-export const MAX_VOID_REASON = 200;
+const MAX_VOID_REASON = 200;
 
 /**
  * A void's reason, trimmed: 1–200 characters, else 400 naming `reason`. `what`: what is voided ("this sale");

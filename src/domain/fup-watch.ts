@@ -66,7 +66,7 @@ export function topBytesPerSecond(limits: Pick<DesiredLimits, 'rateUp' | 'rateDo
   return (up + down) / 8;
 }
 
-export interface WatchCandidate {
+interface WatchCandidate {
   /** Counted bytes so far (booked by the poll, plus any seen by a watch read since). */
   countedBytes: number;
   /** When they were counted (ms): the poll's reading, or the last watch read. Since then it may have moved more. */
@@ -143,7 +143,7 @@ export function projectedCrossing(
  * are metered from the accounting only: with API access the watch reads its subscribers, and `codesAtInterim` says
  * its codes still wait for the interim updates.
  */
-export type FairUseBound =
+type FairUseBound =
   | { by: 'watch'; seconds: number; codesAtInterim?: number }
   | { by: 'poll'; seconds: number }
   | { by: 'interim'; interimSeconds: number; pollSeconds: number };

@@ -16,7 +16,7 @@ export function prorate(n: number, num: number, den: number): number {
   return Number((2n * p + d) / (2n * d));
 }
 
-export interface Share {
+interface Share {
   /** Days billed (`from` to `to`, inclusive) and the days of the whole billing cycle `from` falls in. */
   days: number;
   daysInCycle: number;
@@ -34,7 +34,7 @@ export function share(price: number, billingDay: number, from: string, to: strin
   return { days, daysInCycle, amount: days >= daysInCycle ? price : prorate(price, days, daysInCycle) };
 }
 
-export interface FirstInvoice {
+interface FirstInvoice {
   period: Cycle;
   /** Days billed (from the first day of service to the cycle's last day) and the cycle's length. */
   days: number;
@@ -54,7 +54,7 @@ export function firstInvoice(priceCentavos: number, billingDay: number, startsOn
   };
 }
 
-export interface PlanChangeLines {
+interface PlanChangeLines {
   /** The old plan's remaining days, credited (negative). */
   credit: number;
   /** The new plan's remaining days, charged. */

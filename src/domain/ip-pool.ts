@@ -8,12 +8,12 @@ import { ValidationError } from './errors';
 import { parseCidr, parseIPv4 } from './network';
 
 /** The most addresses a pool may hold: a /16. A bigger one is a typo more often than a plan. */
-export const MAX_POOL_SIZE = 65536;
+const MAX_POOL_SIZE = 65536;
 
 const POOL_FORMS = 'use a network like 10.20.0.0/24 or a range like 10.20.0.10-10.20.0.200 (IPv4)';
 
 /** Both ends included, as unsigned 32-bit numbers. */
-export interface AddressSpan {
+interface AddressSpan {
   first: number;
   last: number;
 }
@@ -47,7 +47,7 @@ export function ipToNumber(ip: string): number {
   return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
 }
 
-export function numberToIp(n: number): string {
+function numberToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 

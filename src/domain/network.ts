@@ -81,7 +81,7 @@ export function isIPv4(value: unknown): boolean {
   return typeof value === 'string' && ipv4ToIntOrNull(value.trim()) !== null;
 }
 
-export interface Cidr {
+interface Cidr {
   /** Network address as an unsigned 32-bit number. */
   network: number;
   prefix: number;

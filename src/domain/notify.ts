@@ -6,12 +6,12 @@
  */
 
 /** The first retry's wait; doubled for each further failure, up to the cap. */
-export const RETRY_BASE_MS = 5_000;
-export const RETRY_CAP_MS = 10 * 60_000;
+const RETRY_BASE_MS = 5_000;
+const RETRY_CAP_MS = 10 * 60_000;
 /** A vendo that has not polled for this long is silent. */
-export const VENDO_SILENT_MS = 5 * 60_000;
+const VENDO_SILENT_MS = 5 * 60_000;
 /** Wrong-code events closer than this belong to one storm. */
-export const STORM_QUIET_MS = 15 * 60_000;
+const STORM_QUIET_MS = 15 * 60_000;
 
 /**
  * The wait before try number `failures + 1`: exponential with jitter (a random point in the upper half), so
@@ -31,7 +31,7 @@ export interface Presence {
   told: boolean;
 }
 
-export type PresenceStep = { next: Presence; say: 'gone' | 'back' | null };
+type PresenceStep = { next: Presence; say: 'gone' | 'back' | null };
 
 /**
  * One look at a router: gone once away for longer than `thresholdMs`, back only after a "gone" was said.

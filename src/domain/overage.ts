@@ -60,7 +60,7 @@ export interface Coin {
 }
 
 /** What a vendo's credit buys of an offer: the coins spent (their sum is the sale) and how many purchases. */
-export interface CoinSpend {
+interface CoinSpend {
   offers: number;
   ids: number[];
   /** Centavos: the coins spent, the sale's amount. */

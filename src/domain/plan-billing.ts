@@ -14,7 +14,7 @@ const POOL_RE = /^[A-Za-z0-9_.-]{1,63}$/;
 /** Settings of a voucher's time that a monthly plan does not take. */
 const PREPAID_ONLY_KEYS = ['validity', 'time_mode', 'overage', ...SELF_SERVICE_KEYS];
 
-export interface BillingFields {
+interface BillingFields {
   /** undefined when `billing` itself is bad (reported in the collector). */
   monthly: boolean | undefined;
   pppPool?: string;

@@ -128,12 +128,7 @@ function worth(price: number, t: TimeLeft | null): [bigint, bigint] {
  * What the move costs, signed: the worth of the time left after it on the new plan less the worth of the time
  * left now, in whole centavos, rounded once (halves away from zero). Positive: a charge; negative: a credit.
  */
-export function moveAmount(
-  fromPrice: number,
-  now: TimeLeft,
-  toPrice: number,
-  after: TimeLeft | null,
-): number {
+function moveAmount(fromPrice: number, now: TimeLeft, toPrice: number, after: TimeLeft | null): number {
   const [an, ad] = worth(toPrice, after);
   const [nn, nd] = worth(fromPrice, now);
   return Number(roundHalfAwayFromZero(an * nd - nn * ad, ad * nd));

@@ -10,11 +10,11 @@ import { formatRatePairBps } from './units';
 import { normRates, normTarget } from './queue-values';
 
 /** Names of our parent queues; device queues are `pisonet-<MAC>`, so the two never meet. */
-export const PLAN_QUEUE_PREFIX = 'pisonet-plan-';
+const PLAN_QUEUE_PREFIX = 'pisonet-plan-';
 /** Our parents carry this comment (plus the profile and ratio); a queue of that name without it is not ours. */
-export const PLAN_COMMENT_PREFIX = 'pisonet plan ';
+const PLAN_COMMENT_PREFIX = 'pisonet plan ';
 /** RouterOS's default priority, which a device queue of a profile without one carries. */
-export const DEFAULT_PRIORITY = 8;
+const DEFAULT_PRIORITY = 8;
 
 /** What a device's queue needs of its voucher's profile: the plan's name, rate, ratio and priority. */
 export interface PlanRef {
@@ -62,7 +62,7 @@ export function isPlanQueueName(name: string): boolean {
 }
 
 /** A simple queue as the router holds it (reconcile.ts QueueOnRouter), the fields a parent has. */
-export interface PlanQueueRow {
+interface PlanQueueRow {
   id: string;
   name: string;
   target?: string;
@@ -84,7 +84,7 @@ export function priorityPair(plan: PlanRef): string {
 }
 
 /** The shared limit of n device queues on a 1:N plan, each way: max(rate, round(n × rate / N)). */
-export function sharedLimit(plan: PlanRef, n: number): { up: number; down: number } {
+function sharedLimit(plan: PlanRef, n: number): { up: number; down: number } {
   const share = (rate: number) => Math.max(rate, Math.round((n * rate) / plan.ratio));
   return { up: share(plan.rateUp), down: share(plan.rateDown) };
 }

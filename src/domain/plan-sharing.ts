@@ -12,12 +12,12 @@ export const PLAN_KEYS = ['contention_ratio', 'priority', 'qos_priority', 'overa
 const OVERAGE_KEYS = ['bytes', 'price'];
 
 /** The largest N of "1:N": more than a thousand customers on one plan's bandwidth is a typo, not a plan. */
-export const MAX_CONTENTION = 1000;
+const MAX_CONTENTION = 1000;
 /** RouterOS's queue priorities: 1 (first) to 8 (last, the default). */
-export const MIN_PRIORITY = 1;
-export const MAX_PRIORITY = 8;
+const MIN_PRIORITY = 1;
+const MAX_PRIORITY = 8;
 
-export interface PlanFields {
+interface PlanFields {
   /** N of "1:N"; 1 = dedicated (kept so "1:1" reads back as given). */
   contentionRatio?: number;
   /** RouterOS queue priority, 1–8. */
@@ -31,7 +31,7 @@ export interface PlanFields {
 const RATIO_RE = /^\s*(\d{1,7})\s*:\s*(\d{1,7})\s*$/;
 
 /** "1:N" → N. Anything else ("4:1", "1:0", "1:x", 20) is refused with what would be accepted. */
-export function parseContentionRatio(v: unknown, field: string): number {
+function parseContentionRatio(v: unknown, field: string): number {
   const m = typeof v === 'string' ? RATIO_RE.exec(v) : null;
   const n = m ? Number(m[2]) : NaN;
   if (!m || Number(m[1]) !== 1 || !Number.isInteger(n) || n < 1 || n > MAX_CONTENTION)
@@ -49,7 +49,7 @@ export function formatContentionRatio(n: number): string {
 }
 
 /** A queue priority as RouterOS takes it: a whole number, 1 (first) to 8 (last). */
-export function parsePriority(v: unknown, field: string): number {
+function parsePriority(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_PRIORITY || v > MAX_PRIORITY)
     throw ValidationError.invalid(
       field,
@@ -61,7 +61,7 @@ export function parsePriority(v: unknown, field: string): number {
 }
 
 /** The seed's 0–100 priority (higher = more important). */
-export function parseQosPriority(v: unknown, field: string): number {
+function parseQosPriority(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100)
     throw ValidationError.invalid(
       field,

@@ -13,10 +13,10 @@ import { MAX_NAME, parsePassword, parseUsername } from './subscriber-fields';
  * The reason a subscriber adopted from a disabled secret starts suspended by hand: a secret the owner turned off
  * stays off (only the owner resumes it), never online for free because it was adopted.
  */
-export const DISABLED_ON_ROUTER = 'Disabled on the router before it was adopted';
+const DISABLED_ON_ROUTER = 'Disabled on the router before it was adopted';
 
 /** At most this many secrets in one request (a shop of 500 customers, with room). */
-export const MAX_ADOPT = 2000;
+const MAX_ADOPT = 2000;
 
 const ENTRY_KEYS = [
   'name',
@@ -32,7 +32,7 @@ const ENTRY_KEYS = [
 /** One secret to adopt, as sent (its fields are checked by the subscribers' create path, named per entry). */
 export type AdoptEntry = Partial<Record<(typeof ENTRY_KEYS)[number], unknown>> & { name: string };
 
-export interface AdoptRequest {
+interface AdoptRequest {
   /** The request itself is malformed (not its entries): nothing more to check. */
   malformed: boolean;
   site: unknown;

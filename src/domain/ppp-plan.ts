@@ -12,7 +12,7 @@ import { normRates } from './queue-values';
 import { tierRates, type SpeedTier } from './subscriber-policy';
 import { formatRatePairBps, formatRouterDuration } from './units';
 
-export const PPP_PROFILE_PREFIX = 'pisonet-';
+const PPP_PROFILE_PREFIX = 'pisonet-';
 
 /** A PPP profile we want: `rate-limit` in RouterOS order, `only-one=yes`, the plan's pool when it names one. */
 export interface PppProfileWant {
@@ -66,7 +66,7 @@ export interface PppSecretHave {
 /** Attributes to write; values as RouterOS takes them. */
 export type PppAttrs = Record<string, string>;
 
-export interface PppDiff<H> {
+interface PppDiff<H> {
   add: PppAttrs[];
   set: Array<{ have: H; attrs: PppAttrs }>;
   /** Ours, no longer wanted. */
@@ -111,12 +111,12 @@ export function pppProfileFor(plan: string, p: Profile): PppProfileWant {
  * The PPP profile of a plan's speed tier: the plan's own, or `pisonet-<PLAN>.fup` / `pisonet-<PLAN>.cap` (a dot,
  * which no plan's name may hold, so a tier's profile never takes another plan's name).
  */
-export function pppTierProfileName(plan: string, tier: SpeedTier): string {
+function pppTierProfileName(plan: string, tier: SpeedTier): string {
   return tier === 'plan' ? pppProfileName(plan) : `${pppProfileName(plan)}.${tier}`;
 }
 
 /** The tiers a plan can put a subscriber in: FUP when it has one, the cap when it throttles. */
-export function planTiers(p: Profile): SpeedTier[] {
+function planTiers(p: Profile): SpeedTier[] {
   const tiers: SpeedTier[] = ['plan'];
   if (p.fup) tiers.push('fup');
   if (p.dataCapBytes !== undefined && p.capPolicy === 'throttle' && (p.capRate ?? p.fup)) tiers.push('cap');

@@ -10,9 +10,9 @@ import { parseDataSize, parseDuration, parseLimitRate } from './units';
 export const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_USERS = 100;
 /** A year: the longest plan a shop sells; more is a typo (`99999w`) that would put expiry past any date. */
-export const MAX_VALIDITY_SECONDS = 365 * 86400;
+const MAX_VALIDITY_SECONDS = 365 * 86400;
 /** Burst averages over seconds; an hour is already far beyond any useful burst (docs/routeros.md "Burst"). */
-export const MAX_BURST_TIME_SECONDS = 3600;
+const MAX_BURST_TIME_SECONDS = 3600;
 
 export type Json = Record<string, unknown>;
 

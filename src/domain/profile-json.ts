@@ -3,7 +3,7 @@ import type { Profile } from './profiles';
 import { formatContentionRatio } from './plan-sharing';
 import { formatClockTime, formatDataSize, formatRate, formatRouterDuration } from './units';
 
-export interface ProfileJson {
+interface ProfileJson {
   name: string;
   /** Absent: prepaid (vouchers). */
   billing?: 'monthly';

@@ -7,8 +7,6 @@
 export type TopUpMode = 'add' | 'queue';
 
 export type CapPolicy = 'block' | 'throttle' | 'none';
-/** `prepaid`: sold as vouchers (time from first use); `monthly`: a subscriber's plan, billed per cycle. */
-export type Billing = 'prepaid' | 'monthly';
 export type TimeMode = 'wallclock' | 'uptime';
 
 export interface Profile {

@@ -28,8 +28,7 @@ import {
   type Json,
 } from './profile-fields';
 
-export type { Billing, CapPolicy, Profile, TimeMode } from './profile-types';
-export { MAX_BURST_TIME_SECONDS, MAX_VALIDITY_SECONDS } from './profile-fields';
+export type { Profile } from './profile-types';
 
 const TOP_KEYS = [
   'name',

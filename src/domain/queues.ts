@@ -50,7 +50,7 @@ export interface VoucherWithDevices {
   devices: readonly DeviceState[];
 }
 
-export interface DesiredRouterState {
+interface DesiredRouterState {
   /** In name order. */
   queues: DesiredQueue[];
   voucherActions: VoucherAction[];
@@ -58,7 +58,7 @@ export interface DesiredRouterState {
   limits: DesiredLimits[];
 }
 
-export interface DesiredQueueOptions {
+interface DesiredQueueOptions {
   /** Keep ended vouchers' hotspot users on the router (e.g. for inspection); default false. */
   keepEndedUsers?: boolean;
 }
@@ -174,7 +174,7 @@ export function sameDecision(x: DeviceDecision, y: DeviceDecision): boolean {
 }
 
 /** The policy's answer for a set of vouchers at one moment: what every online device gets, and who ends now. */
-export interface Decisions {
+interface Decisions {
   /** One per MAC, in MAC order. */
   devices: DeviceDecision[];
   voucherActions: VoucherAction[];

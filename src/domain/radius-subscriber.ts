@@ -15,7 +15,7 @@ import { SUSPENDED_LIST } from './suspended-list';
 /** The address list a suspended subscriber's session is put in (the router's redirect to the payment page). */
 const SUSPENDED_ADDRESS_LIST = SUSPENDED_LIST;
 
-export interface SubscriberLogin {
+interface SubscriberLogin {
   password: string;
   /** The plan's speeds (and burst), as the subscriber's PPP profile has them on an API site. */
   plan: Pick<Profile, 'rateUp' | 'rateDown' | 'burst' | 'pppPool'>;
@@ -97,7 +97,7 @@ export function answerOf(rows: SubscriberRows | undefined): SessionAnswer | null
  * take a session out of an address list by CoA (docs/radius.md "Subscribers"), so the CPE dials again and its new
  * session is answered without the list.
  */
-export type SessionAction =
+type SessionAction =
   | { kind: 'none' }
   | { kind: 'coa'; attributes: Array<[string, string]> }
   | { kind: 'disconnect'; why: 'ended' | 'blocked' | 'resumed' | 'readdressed' };

@@ -11,7 +11,7 @@
 import { ValidationError } from './errors';
 import { formatMoney } from './quantities';
 
-export const MAX_COMMISSION_BP = 10_000;
+const MAX_COMMISSION_BP = 10_000;
 
 /** `12.5` or `"12.5"` (percent, 0–100, at most two decimals) → basis points (1250). */
 export function parseCommissionPercent(v: unknown, field = 'commission_percent'): number {

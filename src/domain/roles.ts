@@ -42,7 +42,7 @@ export const CAPABILITIES = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
-export type RouteRule = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: string, Capability];
+type RouteRule = readonly [method: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*', path: string, Capability];
 
 /**
  * Owner-only addresses written down (they would be refused anyway, being unlisted above): the ones a reader
@@ -257,7 +257,7 @@ export function mayRequest(role: Role, method: string, path: string): boolean {
 }
 
 /** The admin menu's sections and the capability each needs (views/partials/nav.ejs shows the allowed ones). */
-export const MENU: ReadonlyArray<readonly [key: string, href: string, label: string, Capability]> = [
+const MENU: ReadonlyArray<readonly [key: string, href: string, label: string, Capability]> = [
   ['dashboard', '/admin', 'Dashboard', 'dashboard'],
   ['vouchers', '/admin/vouchers', 'Vouchers', 'vouchers.view'],
   ['shift', '/admin/shift', 'My sales', 'sales.shift'],

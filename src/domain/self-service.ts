@@ -26,7 +26,7 @@ export const MAX_MOVES_PER_DAY = 20;
 export const DEFAULT_MOVE_OFFLINE_MINUTES = 10;
 export const MAX_MOVE_OFFLINE_MINUTES = 1440;
 
-export interface SelfServiceFields {
+interface SelfServiceFields {
   topup?: TopUpMode;
   pauseMaxSeconds?: number;
   pausesPerDay?: number;
@@ -119,7 +119,7 @@ export function addedAmounts(second: Profile): { seconds: number; capBytes: numb
   };
 }
 
-export type PauseRefusal =
+type PauseRefusal =
   | { code: 'PAUSE_NOT_AVAILABLE'; reason: 'wallclock' | 'unlimited' }
   | { code: 'PAUSE_LIMIT'; perDay: number; nextAt: number };
 
@@ -179,7 +179,7 @@ export interface MoveCandidate {
  * What typing a full voucher's code on a new device does: `move` takes the voucher from the device `from`
  * (after the new device confirms when `confirm`); `refuse` leaves it where it is (CODE_IN_USE).
  */
-export type MoveDecision = { kind: 'move'; from: string; confirm: boolean } | { kind: 'refuse' };
+type MoveDecision = { kind: 'move'; from: string; confirm: boolean } | { kind: 'refuse' };
 
 /**
  * Whether a full voucher may move to the device asking, and from which of its devices. A MAC seen on the

@@ -44,7 +44,7 @@ export interface SubscriberFields {
 export const AUTO_STATIC_IP = 'auto';
 
 /** The most an opening balance may be: ₱100,000 (more is a typo of a few digits). */
-export const MAX_OPENING_BALANCE = 100_000_00;
+const MAX_OPENING_BALANCE = 100_000_00;
 
 /** The fields a new subscriber is made from, and those a change may name (every face reads them here). */
 export const CREATE_KEYS: readonly string[] = [
@@ -107,7 +107,7 @@ export function parsePassword(v: unknown, field = 'password'): string {
   return v;
 }
 
-export function parseBillingDay(v: unknown, field = 'billing_day'): number {
+function parseBillingDay(v: unknown, field = 'billing_day'): number {
   const n = typeof v === 'string' && /^\s*\d{1,2}\s*$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_BILLING_DAY || n > MAX_BILLING_DAY)
     throw ValidationError.invalid(
@@ -120,7 +120,7 @@ export function parseBillingDay(v: unknown, field = 'billing_day'): number {
 }
 
 /** `static_ip`: an IPv4 address, `auto`, or empty/null for none. */
-export function parseStaticIpField(v: unknown, field = 'static_ip'): string | null {
+function parseStaticIpField(v: unknown, field = 'static_ip'): string | null {
   if (v === null || (typeof v === 'string' && v.trim() === '')) return null;
   if (typeof v === 'string' && v.trim().toLowerCase() === AUTO_STATIC_IP) return AUTO_STATIC_IP;
   try {
@@ -136,7 +136,7 @@ export function parseStaticIpField(v: unknown, field = 'static_ip'): string | nu
 }
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-export function parseDate(v: unknown, field: string): string {
+function parseDate(v: unknown, field: string): string {
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const [y, m, d] = v.split('-').map(Number);
     const t = new Date(Date.UTC(y, m - 1, d));
@@ -156,7 +156,7 @@ function text(v: unknown, field: string, max: number, what: string): string {
 }
 
 /** An amount owed when the subscriber came over, pesos (`1500`, `1,500.50`, `₱1500`) to centavos, 0 to ₱100,000. */
-export function parseOpeningBalance(v: unknown, field = 'opening_balance'): number {
+function parseOpeningBalance(v: unknown, field = 'opening_balance'): number {
   const hint = 'use an amount in pesos from 0 to ₱100,000, like 1500 or 1,500.50';
   let n: number;
   try {

@@ -39,7 +39,7 @@ export interface ListEntryWant {
   comment: string;
 }
 
-export interface ListDiff {
+interface ListDiff {
   add: ListEntryWant[];
   set: Array<{ have: ListEntryHave; attrs: Record<string, string> }>;
   remove: ListEntryHave[];
@@ -49,7 +49,7 @@ export interface ListDiff {
 
 export const isOurEntry = (comment: string | undefined): boolean => (comment ?? '').includes('pisonet');
 
-export const suspendedComment = (accountNo: string): string => `pisonet suspended ${accountNo}`;
+const suspendedComment = (accountNo: string): string => `pisonet suspended ${accountNo}`;
 
 /** The entries wanted: one per running session of a suspended subscriber that has an address. */
 export function suspendedEntries(

@@ -8,7 +8,7 @@
 import { dataLeft } from './byte-cap';
 
 export type AlertKind = 'fup' | 'cap';
-export const ALERT_PERCENTS = [80, 90, 100] as const;
+const ALERT_PERCENTS = [80, 90, 100] as const;
 export type AlertPercent = (typeof ALERT_PERCENTS)[number];
 
 export interface UsageAlert {
@@ -34,13 +34,13 @@ export interface UsageSummary {
   alert: UsageAlert | null;
 }
 
-export interface UsageFigures {
+interface UsageFigures {
   bytesUp: number;
   bytesDown: number;
   countedBytes: number;
 }
 
-export interface UsageLimits {
+interface UsageLimits {
   capBytes?: number | null;
   fupThresholdBytes?: number | null;
 }

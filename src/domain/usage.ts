@@ -6,7 +6,7 @@ import type { Profile } from './profiles';
  * A counter's cumulative totals at one moment: the part of a usage source's counter reading that byte deltas
  * are measured with, and what a device keeps between polls as its baseline.
  */
-export interface CounterTotals {
+interface CounterTotals {
   /** The counter's id at the source (a queue's `.id`): a new id means a new counter, which started at zero. */
   id: string;
   /** Bytes uploaded / downloaded so far (a queue's `bytes=up/down`). */
@@ -14,7 +14,7 @@ export interface CounterTotals {
   down: number;
 }
 
-export interface CounterDelta {
+interface CounterDelta {
   up: number;
   down: number;
   /** The reading to compare the next poll with. */
@@ -37,7 +37,7 @@ export function counterDelta(prev: CounterTotals | undefined, now: CounterTotals
   return { up: now.up - prev.up, down: now.down - prev.down, baseline, reset: false };
 }
 
-export interface UsageSplit {
+interface UsageSplit {
   /** Bytes that count toward FUP and data cap. */
   counted: { up: number; down: number };
   /** Bytes used inside an unlimited off-peak window. */
@@ -64,7 +64,7 @@ export function splitOffpeak(
   return free ? { counted: zero, free: bytes } : { counted: bytes, free: zero };
 }
 
-export interface UsageSample {
+interface UsageSample {
   /** ms since epoch. */
   ts: number;
   up: number;

@@ -14,14 +14,14 @@ export interface RateEntry {
 }
 
 /** At most this many lines in a rate table. */
-export const MAX_RATES = 20;
+const MAX_RATES = 20;
 /** A rate line's amount: ₱1 to ₱500. */
-export const MAX_RATE_PESOS = 500;
+const MAX_RATE_PESOS = 500;
 /** One coin (or bill) the board reports: ₱1 to ₱1,000. */
-export const MAX_COIN_PESOS = 1000;
+const MAX_COIN_PESOS = 1000;
 /** A rate line buys at least a minute and at most 30 days. */
-export const MIN_RATE_SECONDS = 60;
-export const MAX_RATE_SECONDS = 30 * 86400;
+const MIN_RATE_SECONDS = 60;
+const MAX_RATE_SECONDS = 30 * 86400;
 /** A bought time is capped at a year, whatever the credit (the voucher's own bound). */
 export const MAX_BOUGHT_SECONDS = 365 * 86400;
 

@@ -51,7 +51,7 @@ export interface DeviceState {
   connected: boolean;
 }
 
-export interface VoucherTiming {
+interface VoucherTiming {
   /** Wall-clock end in ms; null when the voucher has no fixed end (unused, uptime mode, unlimited, staff). */
   expiresAt: number | null;
   /** Seconds of use left; null when unlimited. */

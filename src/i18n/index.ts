@@ -6,14 +6,14 @@
 import en from './en.json';
 import fil from './fil.json';
 
-export type Messages = Record<string, string>;
+type Messages = Record<string, string>;
 
 const catalogs = new Map<string, Messages>([
   ['en', { ...en }],
   ['fil', { ...fil }],
 ]);
 
-export const DEFAULT_LANGUAGE = 'en';
+const DEFAULT_LANGUAGE = 'en';
 
 export function registerMessages(lang: string, messages: Messages): void {
   catalogs.set(lang, { ...(catalogs.get(lang) ?? {}), ...messages });

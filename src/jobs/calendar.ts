@@ -15,7 +15,7 @@ export function cronPatternProblem(pattern: string): string | undefined {
   return v.errors.map((e) => `${e.field}: ${e.message}`).join('; ') || 'not a cron pattern';
 }
 
-export interface CalendarJobOptions {
+interface CalendarJobOptions {
   /** A node-cron pattern: 5 fields (minute hour day month weekday) or 6 with seconds first. */
   pattern: string;
   /** The shop's time zone, read at every look (the owner may change it in Settings). */

@@ -25,7 +25,7 @@ export const CHANGE_DELAY_MS = 300;
 /** Something that asks for a check while the runner runs; returns how to stop listening. */
 export type CheckTrigger = (request: (reason: string) => void) => () => void;
 
-export interface CheckRunnerOptions<R> {
+interface CheckRunnerOptions<R> {
   /** The room's check, for this reason. */
   check(reason: string): Promise<R>;
   /** A check nobody waits for failed (logged by the room, in its words). */
@@ -36,7 +36,7 @@ export interface CheckRunnerOptions<R> {
   triggers?: CheckTrigger[];
 }
 
-export interface CheckRunner<R> {
+interface CheckRunner<R> {
   /** Checks now (after a check already running, which may have read the database before a change). */
   check(reason?: string): Promise<R>;
   /** Runs `step` when no check (nor another step) runs; no check begins until it has finished. */

@@ -12,7 +12,7 @@ export interface Part {
 }
 
 /** The parts that started, stopped together. */
-export interface StartedParts {
+interface StartedParts {
   /** Their names, in the order they started. */
   readonly names: readonly string[];
   /**

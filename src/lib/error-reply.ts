@@ -15,7 +15,7 @@ import {
 } from '../domain/errors';
 
 /** What an error nobody expected says: the web logs it; the terminal, which logs nothing, describes it. */
-export type UnexpectedWording = (err: unknown) => string;
+type UnexpectedWording = (err: unknown) => string;
 
 const LOGGED: UnexpectedWording = () => 'Something went wrong on our side; the error was logged.';
 

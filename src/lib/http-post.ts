@@ -4,7 +4,7 @@
  */
 
 /** What went wrong on the way, in words an owner can act on. */
-export function transportError(err: unknown, timeoutMs: number): string {
+function transportError(err: unknown, timeoutMs: number): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'AbortError' || e.name === 'TimeoutError')
     return `no answer within ${Math.round(timeoutMs / 1000)} s`;

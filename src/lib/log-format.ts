@@ -12,7 +12,7 @@
 import type { DestinationStream } from 'pino';
 import { wallClockFormat } from './clock';
 
-export type LogFormat = 'auto' | 'json' | 'pretty';
+type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Anything with a synchronous string write: process.stdout, a SonicBoom file, a test's collector. */
 export interface LineTarget {
@@ -44,7 +44,7 @@ const LEVEL_COLOUR: Record<string, string> = {
   FATAL: '1;31',
 };
 
-export interface HumanFormatOptions {
+interface HumanFormatOptions {
   /** IANA zone for the timestamp; default the system's. */
   tz?: string;
   /** ANSI colours for the level (only when writing to a colour terminal). */

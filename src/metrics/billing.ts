@@ -42,10 +42,10 @@ export function defineBilling(prom: typeof Prom, registers: Prom.Registry[]) {
   };
 }
 
-export type BillingCounters = ReturnType<typeof defineBilling>;
+type BillingCounters = ReturnType<typeof defineBilling>;
 
 /** A site as the billing counters label it: its id and the name this process knows it by. */
-export interface BillingSite {
+interface BillingSite {
   id: number;
   name: string;
 }

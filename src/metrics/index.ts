@@ -53,10 +53,10 @@ export interface Metrics {
 }
 
 /** The fair-use watch aims at 2 s from a crossing to its new speed on the router, 3 s at most. */
-export const FUP_ENFORCED_BUCKETS = [0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5, 10, 30];
+const FUP_ENFORCED_BUCKETS = [0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5, 10, 30];
 
 /** From 10 ms (a handful of devices) to 30 s (a router on a slow link with thousands). */
-export const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
+const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
 
 function define(prom: typeof Prom, registers: Prom.Registry[]) {
   const counter = (name: string, help: string, labelNames: string[]) =>

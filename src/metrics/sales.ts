@@ -23,20 +23,20 @@ import { statements } from '../db/statements';
 import { soldCharges, soldVouchers } from '../services/shop/reports/money-in';
 
 export const SETTLE_MS = 10 * 60_000;
-export const LATE_MAX_MS = 24 * 3600_000;
+const LATE_MAX_MS = 24 * 3600_000;
 const NO_END = Number.MAX_SAFE_INTEGER;
 /** Where a read's start and its settling line go in the compiled queries' bindings. */
 const FROM = -7_000_001;
 const FOLD = -7_000_002;
 
 /** Vouchers sold per site and plan, and centavos per site, since the process started. */
-export interface SalesTotals {
+interface SalesTotals {
   vouchers: Map<string, { siteId: number; site: string; profile: string; count: number }>;
   centavos: Map<number, { siteId: number; site: string; amount: number }>;
 }
 
 /** The plans on sale (not archived): each site's counter of a plan is shown from zero before its first sale. */
-export interface OnSale {
+interface OnSale {
   /** null: shared by every site. */
   siteId: number | null;
   profile: string;

@@ -6,7 +6,7 @@
 import type * as Prom from 'prom-client';
 import type { Db } from '../db/knex';
 
-export const SUBSCRIBER_STATUSES = ['active', 'suspended', 'ended', 'scheduled'] as const;
+const SUBSCRIBER_STATUSES = ['active', 'suspended', 'ended', 'scheduled'] as const;
 
 export function defineSubscribers(prom: typeof Prom, registers: Prom.Registry[]) {
   return {
@@ -25,10 +25,10 @@ export function defineSubscribers(prom: typeof Prom, registers: Prom.Registry[])
   };
 }
 
-export type SubscriberGauges = ReturnType<typeof defineSubscribers>;
+type SubscriberGauges = ReturnType<typeof defineSubscribers>;
 
 /** A site as the subscribers' gauges show it: its id and name, and its online count as last seen. */
-export interface SubscriberSite {
+interface SubscriberSite {
   id: number;
   name: string;
   online(): Promise<number | undefined>;

@@ -11,7 +11,7 @@ import http from 'node:http';
 import { LoopbackFake } from '../lib/loopback-fake';
 import { signWebhook } from './paymongo';
 
-export interface FakeSession {
+interface FakeSession {
   id: string;
   reference: string | null;
   status: 'active' | 'expired';
@@ -31,7 +31,7 @@ export interface FakeSession {
   createdAt: number;
 }
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   authorization: string | undefined;

@@ -17,7 +17,7 @@ import {
   type WebhookAction,
 } from './gateway';
 
-export interface PaymongoOptions {
+interface PaymongoOptions {
   secretKey: string;
   webhookSecret?: string;
   /** Without a trailing slash; https://api.paymongo.com in production. */
@@ -30,13 +30,13 @@ export interface PaymongoOptions {
  * Checkout Sessions answer `checkout_url`s there); any other API address (a simulated gateway, as in the tests and
  * the demo: src/payments/fake-paymongo.ts) serves its checkout pages at its own origin.
  */
-export function checkoutOriginOf(apiUrl: string): string {
+function checkoutOriginOf(apiUrl: string): string {
   const origin = new URL(apiUrl).origin;
   return origin === 'https://api.paymongo.com' ? 'https://checkout.paymongo.com' : origin;
 }
 
 /** How far a webhook's timestamp may be from now. */
-export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
+const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -45,7 +45,7 @@ const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** `t=…,te=…,li=…` into its parts; undefined when it is not of that form. */
-export function parseSignatureHeader(h: string): { t: string; te: string; li: string } | undefined {
+function parseSignatureHeader(h: string): { t: string; te: string; li: string } | undefined {
   const parts = new Map<string, string>();
   for (const piece of h.split(',')) {
     const i = piece.indexOf('=');

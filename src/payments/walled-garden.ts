@@ -8,11 +8,11 @@
  */
 
 /** PayMongo's hosted checkout page and the API its page calls. */
-export const PAYMONGO_HOSTS = ['checkout.paymongo.com', 'api.paymongo.com', '*.paymongo.com'] as const;
+const PAYMONGO_HOSTS = ['checkout.paymongo.com', 'api.paymongo.com', '*.paymongo.com'] as const;
 /** GCash's web pages where the customer authorises a payment, and its app's web links. */
-export const GCASH_HOSTS = ['gcash.com', 'www.gcash.com', 'm.gcash.com', '*.gcash.com'] as const;
+const GCASH_HOSTS = ['gcash.com', 'www.gcash.com', 'm.gcash.com', '*.gcash.com'] as const;
 /** Maya's pages ("Pay with Maya", its QR page); Maya's older name is PayMaya. */
-export const MAYA_HOSTS = [
+const MAYA_HOSTS = [
   'maya.ph',
   'www.maya.ph',
   'paymaya.com',
@@ -27,7 +27,7 @@ export function paymentWalledGardenHosts(): string[] {
 }
 
 /** A name the IP-level walled garden can hold: exact, no wildcard. */
-export const exactHost = (host: string): boolean => !/[*?:]/.test(host);
+const exactHost = (host: string): boolean => !/[*?:]/.test(host);
 
 /** The exact names among them, for the IP-level walled garden. */
 export function paymentWalledGardenIpHosts(): string[] {

@@ -25,7 +25,7 @@ export type AttrValue = string | number | Buffer;
 export type Attribute = [name: string, value: AttrValue];
 
 /** One attribute as found in a packet: its type, where it starts (its type byte) and its value. */
-export interface RawAttribute {
+interface RawAttribute {
   type: number;
   offset: number;
   value: Buffer;
@@ -38,7 +38,7 @@ const MAX_PASSWORD = 128; // RFC 2865 5.2
 const UINT32_MAX = 0xffffffff;
 
 /** How User-Password is hidden: the shared secret and the Request Authenticator of the Access-Request. */
-export interface PasswordKey {
+interface PasswordKey {
   secret: string;
   authenticator: Buffer;
 }
@@ -218,7 +218,7 @@ function badValue(def: AttrDef, value: AttrValue, expected: string): RadiusError
 }
 
 /** RFC 2865 5.2: the password, padded with NULs to a multiple of 16, XORed with a chain of MD5 blocks. */
-export function hidePassword(password: string, key: PasswordKey): Buffer {
+function hidePassword(password: string, key: PasswordKey): Buffer {
   const plain = Buffer.from(password, 'utf8');
   if (plain.length > MAX_PASSWORD) {
     throw new RadiusError(
@@ -232,7 +232,7 @@ export function hidePassword(password: string, key: PasswordKey): Buffer {
 }
 
 /** The inverse of hidePassword; undefined when the value cannot be a hidden password (not 16..128 by 16s). */
-export function unhidePassword(hidden: Buffer, key: PasswordKey): string | undefined {
+function unhidePassword(hidden: Buffer, key: PasswordKey): string | undefined {
   if (hidden.length < 16 || hidden.length > MAX_PASSWORD || hidden.length % 16 !== 0) return undefined;
   const plain = passwordChain(hidden, key, (_, input) => input);
   let end = plain.length;

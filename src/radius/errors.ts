@@ -2,7 +2,7 @@
  * The one error of the RADIUS codec and its UDP exchange, with a stable code. Lives in its own module so the
  * dictionary and the packet codec can both throw it without importing each other; packet.ts re-exports it.
  */
-export type RadiusErrorCode =
+type RadiusErrorCode =
   | 'MALFORMED' // the bytes are not a RADIUS packet this codec handles (lengths, truncation, unknown code)
   | 'BAD_AUTHENTICATOR' // Request or Response Authenticator does not match: wrong secret or a forged packet
   | 'BAD_MESSAGE_AUTHENTICATOR' // Message-Authenticator wrong, or missing where it is required

@@ -33,7 +33,7 @@ export interface FreeRadiusConfigInput {
   clients: readonly FreeRadiusClient[];
 }
 
-export interface ConfigFile {
+interface ConfigFile {
   /** Relative to the directory. */
   path: string;
   content: string;

@@ -33,8 +33,8 @@ import {
 } from './authenticators';
 import { RadiusError } from './errors';
 
-export { RadiusError, type RadiusErrorCode } from './errors';
-export type { Attribute, AttrValue } from './attributes';
+export { RadiusError } from './errors';
+export type { Attribute } from './attributes';
 
 export const CODES = {
   'Access-Request': 1,
@@ -60,7 +60,7 @@ export interface RadiusPacket {
 }
 
 /** The replies each request may get. */
-export const REPLY_CODES: Readonly<Partial<Record<RadiusCode, readonly RadiusCode[]>>> = {
+const REPLY_CODES: Readonly<Partial<Record<RadiusCode, readonly RadiusCode[]>>> = {
   'Access-Request': ['Access-Accept', 'Access-Reject'],
   'Accounting-Request': ['Accounting-Response'],
   'CoA-Request': ['CoA-ACK', 'CoA-NAK'],
@@ -78,7 +78,7 @@ const MESSAGE_AUTHENTICATOR = 80;
 const MA_LENGTH = 18;
 const ZEROS = Buffer.alloc(16);
 
-export function isRequestCode(code: RadiusCode): boolean {
+function isRequestCode(code: RadiusCode): boolean {
   return REPLY_CODES[code] !== undefined;
 }
 

@@ -38,7 +38,7 @@ function errnoOf(err: unknown): string {
 }
 
 /** What a failed connect is explained against: where it went, and a way to cancel a probe on stop. */
-export interface FailureContext extends ConnectTarget {
+interface FailureContext extends ConnectTarget {
   /** True once the connection is stopping: no probe is started then. */
   stopped: boolean;
   /** Hands the connection the probe's cancel (undefined once the probe is done), for stop() to call. */

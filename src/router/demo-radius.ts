@@ -5,7 +5,7 @@
 import type { RouterSimulator } from '../simulator';
 import type { RouterClient } from './types';
 
-export interface RadiusPorts {
+interface RadiusPorts {
   secret: string;
   authPort: number;
   acctPort: number;

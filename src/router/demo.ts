@@ -97,7 +97,7 @@ export class DemoRouterHost {
 const DEMO_HOST_NAMES = ['Galaxy-A12', 'OPPO-A5s', undefined, 'Redmi-Note-9', 'vivo-Y12', 'realme-C11'];
 
 /** Phones on the shop's hotspot network, so the portal can be tried at once (10.5.50.11, 02:50:00:00:00:01, ...). */
-export function seedDemoDevices(sim: RouterSimulator, count: number): void {
+function seedDemoDevices(sim: RouterSimulator, count: number): void {
   const existing = new Set(sim.rows('/ip/hotspot/host').map((h) => h['mac-address']));
   for (let i = 1; i <= count; i++) {
     const mac = `02:50:00:00:00:${i.toString(16).padStart(2, '0').toUpperCase()}`;

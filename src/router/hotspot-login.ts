@@ -5,10 +5,10 @@
  */
 import type { RouterClient } from './types';
 
-export const HOTSPOT_SERVER_MENU = '/ip/hotspot';
-export const HOTSPOT_SERVER_PROFILE_MENU = '/ip/hotspot/profile';
+const HOTSPOT_SERVER_MENU = '/ip/hotspot';
+const HOTSPOT_SERVER_PROFILE_MENU = '/ip/hotspot/profile';
 
-export interface HotspotLoginName {
+interface HotspotLoginName {
   /** The hotspot server whose profile names it. */
   server: string;
   /** Its server profile. */

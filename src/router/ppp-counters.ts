@@ -15,7 +15,7 @@ const ACTIVE_MENU = '/ppp/active';
 const PROPS = ['name', 'rx-byte', 'tx-byte'];
 const ACTIVE_PROPS = ['.id', 'name', 'session-id'];
 
-export interface PppCountersRead {
+interface PppCountersRead {
   /** By session name (the PPP user name), for the sessions running now; a name not running is absent. */
   counters: Map<string, PppCounter>;
   routerUptimeSeconds: number | undefined;
@@ -23,7 +23,7 @@ export interface PppCountersRead {
   rows: number;
 }
 
-export interface PppCounter {
+interface PppCounter {
   /** The session's key as the poll's read makes it (`.id`/`session-id` of its `/ppp/active` row). */
   key: string;
   up: number;

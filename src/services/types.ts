@@ -70,7 +70,6 @@ export type { SettingsService } from './business/settings/types';
 export type { CycleReport, UsageService, WatchReport } from './network/usage/types';
 export type {
   BatchView,
-  DeviceView,
   GenerateInput,
   VoucherDetail,
   VoucherFilter,

@@ -9,7 +9,7 @@ import { Session, SessionHost, SimStats } from './connection';
 import type { Menu } from './menus/common';
 import { versionAtLeast } from './options';
 
-export type ApiServerParts = Pick<ApiHostParts, 'opts' | 'faults' | 'log'> & {
+type ApiServerParts = Pick<ApiHostParts, 'opts' | 'faults' | 'log'> & {
   menus: ReadonlyMap<string, Menu>;
   /** The RouterOS version answering: a print with nothing to show answers `!empty` from 7.18 on. */
   version: string;

@@ -20,7 +20,7 @@ import type { Request } from './request';
 import type { CommandSchema } from './schema';
 import { parseDuration } from './values';
 
-export interface DispatchOptions {
+interface DispatchOptions {
   schema: CommandSchema;
   menu(path: string): Menu | undefined;
   emptyReplies(): boolean;

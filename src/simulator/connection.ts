@@ -33,7 +33,7 @@ export interface Logger {
 }
 
 /** A command that keeps running until `/cancel` (listen, a hung command). */
-export interface Running {
+interface Running {
   stop(): void;
 }
 

@@ -7,8 +7,8 @@ import type { RouterLog } from './log';
 import type { LeaseItem, RouterState } from './state';
 
 /** ✖ The DHCP server `/ip hotspot setup` makes: its name and its lease time (1 hour). */
-export const DHCP_SERVER = 'dhcp1';
-export const LEASE_SECONDS = 3600;
+const DHCP_SERVER = 'dhcp1';
+const LEASE_SECONDS = 3600;
 
 export class Dhcp {
   private readonly byMac = new Map<string, LeaseItem>();

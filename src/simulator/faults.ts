@@ -6,7 +6,7 @@
 import type { TrapInfo } from './messages';
 import type { CoaRateMode } from './radius/incoming';
 
-export type Fault =
+type Fault =
   | { kind: 'drop'; path: string }
   | { kind: 'hang'; path: string }
   | { kind: 'late'; path: string }

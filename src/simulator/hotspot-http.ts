@@ -19,7 +19,7 @@ import { FACTORY_LOGIN_HTML, type ActiveItem, type HostItem, type RouterState } 
 import { formatSeconds, normaliseMac } from './values';
 
 /** The simulator-only request header naming the device of a request from a loopback address. */
-export const SIM_CLIENT_MAC_HEADER = 'x-sim-client-mac';
+const SIM_CLIENT_MAC_HEADER = 'x-sim-client-mac';
 
 const MAX_BODY = 16 * 1024;
 
@@ -212,7 +212,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  * ✔ The hotspot's page variables: `$(name)` HTML-escaped, `$(name-esc)` URL-escaped, `$(if name)…$(endif)` kept
  * only when the value is not empty (✖ the full language has `$(elif)`, `$(else)` and comparisons; not modelled).
  */
-export function fillVariables(page: string, vars: Record<string, string>): string {
+function fillVariables(page: string, vars: Record<string, string>): string {
   const withIfs = page.replace(
     /\$\(if ([a-z-]+)\)([\s\S]*?)\$\(endif\)/g,
     (_m, name: string, body: string) => ((vars[name] ?? '') !== '' ? body : ''),

@@ -11,7 +11,7 @@ import type { Hotspot, LoginArgs } from './sessions';
 import { checkDevice, hostFor } from './login-checks';
 import type { ActiveItem, HostItem, RouterState } from './state';
 
-export interface RadiusAuthenticator {
+interface RadiusAuthenticator {
   authenticate(device: DeviceContext, password: string): Promise<RadiusLogin>;
 }
 

@@ -4,7 +4,7 @@
  * accept what a real router would refuse, or a test passes that a shop's router would fail.
  */
 import { ApiServer } from './api-server';
-import type { Logger, SimStats } from './connection';
+import type { SimStats } from './connection';
 import { Faults } from './faults';
 import { DemoTraffic } from './demo-traffic';
 import { Dhcp } from './dhcp';
@@ -27,8 +27,7 @@ import { addDefaultFastTrack, losePower, powerOn, wipeConfiguration } from './po
 import { Traffic, Transfer } from './traffic';
 import { REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
 
-export { demoDevice, REBOOT_DOWN_MS, type RouterSimulatorOptions } from './options';
-export type { Logger, SimStats };
+export { demoDevice, type RouterSimulatorOptions } from './options';
 
 export class RouterSimulator {
   readonly faults: Faults;

@@ -14,9 +14,9 @@ import { zeroInterfaceCounters } from './state';
 import { countInterface, PACKET_BYTES } from './counting';
 
 /** The interface the simulated Internet is behind. */
-export const WAN = 'ether1';
+const WAN = 'ether1';
 
-export interface InterfaceRates {
+interface InterfaceRates {
   rxBps: number;
   txBps: number;
   rxPps: number;

@@ -27,7 +27,7 @@ const CHR_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * A fresh licence id in the shape each kind of machine prints: RouterBOARD software ids are two groups of
  * four upper-case letters and digits (`7N6C-EV4Q`); CHR system ids are eleven letters and digits.
  */
-export function newLicenseId(board: BoardKind, random: () => number = Math.random): string {
+function newLicenseId(board: BoardKind, random: () => number = Math.random): string {
   const pick = (chars: string, n: number): string =>
     Array.from({ length: n }, () => chars[Math.floor(random() * chars.length)]).join('');
   return board === 'routerboard' ? `${pick(ID_CHARS, 4)}-${pick(ID_CHARS, 4)}` : pick(CHR_ID_CHARS, 11);

@@ -9,12 +9,12 @@ import type { Row } from './query';
 import { Table, type Item } from './table';
 
 /** ✔ default `memory-lines` of the memory action. */
-export const MEMORY_LINES = 1000;
+const MEMORY_LINES = 1000;
 
 /** ✔ the topics of the default logging rules whose action is `memory`. */
 const KEPT_TOPICS = ['info', 'warning', 'error'];
 
-export interface LogItem extends Item {
+interface LogItem extends Item {
   at: number;
   topics: string;
   message: string;
@@ -34,7 +34,7 @@ function localParts(ms: number, timeZone: string): { date: string; time: string 
  * ◐ How RouterOS 7 prints a moment in the log: `hh:mm:ss` for today, `yyyy-mm-dd hh:mm:ss` before today, in the
  * router's time zone.
  */
-export function formatLogTime(ms: number, now: number, timeZone: string): string {
+function formatLogTime(ms: number, now: number, timeZone: string): string {
   const at = localParts(ms, timeZone);
   return at.date === localParts(now, timeZone).date ? at.time : `${at.date} ${at.time}`;
 }

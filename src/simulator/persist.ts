@@ -18,7 +18,7 @@ interface SavedItem {
   counters?: Counters;
 }
 
-export interface StateFile {
+interface StateFile {
   format: 1;
   identity: string;
   /** The machine's licence id: it belongs to the hardware, so it outlives restarts (absent in old files). */

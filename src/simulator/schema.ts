@@ -11,7 +11,7 @@ interface Node {
   [key: string]: unknown;
 }
 
-export const SCHEMA_FILE = projectPath('src', 'simulator', 'schema', 'inspect-7.18.2-subset.json');
+const SCHEMA_FILE = projectPath('src', 'simulator', 'schema', 'inspect-7.18.2-subset.json');
 
 /**
  * API-only attributes that every command accepts (docs/routeros.md "Sentences and words"). `.id` is checked

@@ -22,7 +22,7 @@ import type { LoginArgs, LogoutReason, SessionListener } from './session-types';
 
 const ANY_MAC = '00:00:00:00:00:00';
 
-export type { LoginArgs, LogoutReason, SessionListener } from './session-types';
+export type { LoginArgs, LogoutReason } from './session-types';
 
 export class Hotspot {
   private readonly listeners = new Set<SessionListener>();

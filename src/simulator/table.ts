@@ -12,8 +12,8 @@ export interface Item {
   dynamic?: boolean;
 }
 
-export type ChangeKind = 'set' | 'remove';
-export type ChangeListener<T> = (kind: ChangeKind, item: T) => void;
+type ChangeKind = 'set' | 'remove';
+type ChangeListener<T> = (kind: ChangeKind, item: T) => void;
 
 export class Table<T extends Item> {
   private items: T[] = [];

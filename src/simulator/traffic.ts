@@ -43,7 +43,7 @@ const pairOf = (text: string | undefined): [number, number] => {
  * siblings): each level gets what the ones before left, split so nobody gets more than they asked and the rest
  * is shared equally.
  */
-export function shareCapacity(
+function shareCapacity(
   demands: ReadonlyArray<{ want: number; priority: number }>,
   capacity: number,
 ): number[] {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { LoopbackFake } from '../lib/loopback-fake';
 import { CALLS_PER_MINUTE, MAX_NUMBERS_PER_CALL } from './semaphore';
 
-export interface FakeSms {
+interface FakeSms {
   id: number;
   number: string;
   message: string;

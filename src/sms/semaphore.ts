@@ -21,13 +21,13 @@ export interface SemaphoreSettings {
   senderName?: string;
 }
 
-export interface SentSms {
+interface SentSms {
   id: string;
   recipient: string;
   status: string;
 }
 
-export type SmsOutcome =
+type SmsOutcome =
   | { ok: true; messages: SentSms[] }
   | {
       ok: false;

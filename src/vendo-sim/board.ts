@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { signedHeaders } from '../services/shop/vendos/signature';
 
-export interface VendoReply {
+interface VendoReply {
   status: number;
   json: Record<string, unknown>;
 }
 
-export interface SimulatedVendoOptions {
+interface SimulatedVendoOptions {
   url: string;
   id: string;
   secret: string;

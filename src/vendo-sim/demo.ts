@@ -12,8 +12,8 @@ import type { Logger } from '../lib/logger';
 import { SYSTEM } from '../services/types';
 import { SimulatedVendo } from './board';
 
-export const DEMO_VENDO_NAME = 'Demo vendo';
-export const DEMO_RATES = [
+const DEMO_VENDO_NAME = 'Demo vendo';
+const DEMO_RATES = [
   { amount: 1, validity: '10m' },
   { amount: 5, validity: '1h' },
   { amount: 10, validity: '3h' },

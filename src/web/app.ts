@@ -50,7 +50,7 @@ import type { RouterWarning } from '../services/network/router-checks';
 import { needsRouterConnection } from '../services/network/site-stack/mode';
 import { importBodies } from './admin/import-bodies';
 
-export interface WebAppOptions {
+interface WebAppOptions {
   ctx: WebContext;
   db: Db;
   sessionSecret: string;

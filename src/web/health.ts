@@ -3,7 +3,7 @@ import type { RouterClient } from '../router/types';
 import type { RouterWarning } from '../services/network/router-checks';
 import { pingDatabase, type Db } from '../db/knex';
 
-export interface HealthDeps {
+interface HealthDeps {
   router: RouterClient;
   simulated: boolean;
   db: Db;
@@ -19,13 +19,13 @@ export interface HealthDeps {
 }
 
 /** Why the shop cannot sell now (GET /readyz): a stable code, the words, and the site it is about, if any. */
-export interface NotReady {
+interface NotReady {
   code: string;
   message: string;
   site?: string;
 }
 
-export interface SiteHealth {
+interface SiteHealth {
   name: string;
   connected: boolean;
   lastPollAt: number | null;
@@ -38,7 +38,7 @@ export interface SiteHealth {
 }
 
 /** Every reason the shop cannot sell now; none: ready. The database, each site's router, safe mode. */
-export async function notReadyReasons(deps: HealthDeps): Promise<NotReady[]> {
+async function notReadyReasons(deps: HealthDeps): Promise<NotReady[]> {
   const reasons: NotReady[] = [];
   const dbOk = await pingDatabase(deps.db);
   if (!dbOk)

@@ -12,7 +12,7 @@ import type { WebContext } from './context';
  * The HTTP answer to a delivery. Every signed event is answered 200, acted on or not (`acted`: its session was
  * read), so the gateway keeps the webhook enabled; a refused one is 404 (payments off) or 401 (its signature).
  */
-export function webhookAnswer(out: WebhookOutcome): { status: number; body: Record<string, unknown> } {
+function webhookAnswer(out: WebhookOutcome): { status: number; body: Record<string, unknown> } {
   switch (out.kind) {
     case 'credited':
     case 'already-credited':

@@ -41,7 +41,7 @@ export interface RouterLiveState {
   banners: RouterBanner[];
 }
 
-export interface RouterStateDeps {
+interface RouterStateDeps {
   router: RouterClient;
   tz: string;
   now: () => number;
@@ -118,7 +118,7 @@ function warningBanner(w: RouterWarning): RouterBanner {
 }
 
 /** The router's state now, for a page, the banner endpoint or an API answer. */
-export function routerLiveState(deps: RouterStateDeps): RouterLiveState {
+function routerLiveState(deps: RouterStateDeps): RouterLiveState {
   const st = deps.router.status;
   const banners: RouterBanner[] = [];
   let staleSince: number | undefined;

@@ -44,7 +44,7 @@ export interface DeviceLogin {
 }
 
 /** The caller's claim was not won: the login was undone, nothing of it stays on the router. */
-export class ClaimLost extends Error {
+class ClaimLost extends Error {
   constructor() {
     super('the claim on the voucher was not won; the login was undone');
     this.name = 'ClaimLost';

@@ -70,9 +70,8 @@ export type { CountersRead } from './counters';
 export type { SharedLogins } from './logins-in-flight';
 export { LoginUnconfirmed, onlineWithCode } from './device-login';
 export { parseSnapshot } from './snapshot';
-export { userChanges } from './users';
 export { planUserReconcile } from './user-reconcile';
-export type { UserReconcileOptions, UserReconcilePlan, UserReconcileResult } from './user-reconcile';
+export type { UserReconcileOptions, UserReconcileResult } from './user-reconcile';
 
 /** One of our queues for people (the admin's and the CLI's queue lists). */
 export interface QueueView extends QueueOnRouter {

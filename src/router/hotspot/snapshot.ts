@@ -8,7 +8,7 @@ import { queueReading, uptime, type QueueReading } from './row-parse';
 import { macOf } from '../../domain/units';
 import type { RosRow, RouterClient } from '../types';
 
-export { queueReading, type QueueReading } from './row-parse';
+export type { QueueReading } from './row-parse';
 
 export const QUEUE_MENU = '/queue/simple';
 export const ACTIVE_MENU = '/ip/hotspot/active';

@@ -10,14 +10,14 @@ import { attempt, isGone, removeMany, sameChanges } from './queues';
 import { USER_MENU } from './snapshot';
 import { addUser, userChanges, type UserOnRouter, type UserPlacement, type VoucherUser } from './users';
 
-export interface UserFix {
+interface UserFix {
   want: VoucherUser;
   have: UserOnRouter;
   /** What `set` changes (never the password: RouterOS does not print it back). */
   changes: RosAttrs;
 }
 
-export interface UserReconcilePlan {
+interface UserReconcilePlan {
   /** Wanted users with no user of that name on the router: added (name = code, the voucher's password). */
   add: VoucherUser[];
   /**

@@ -10,7 +10,7 @@ import { printNamed } from '../named-print';
 import { COOKIE_MENU, USER_MENU } from './snapshot';
 
 /** Any MAC: a hotspot user with this `mac-address` is not bound to a device. */
-export const ANY_MAC = '00:00:00:00:00:00';
+const ANY_MAC = '00:00:00:00:00:00';
 const COMMENT_PREFIX = 'pisonet ';
 
 /** What a voucher's hotspot user should be. */
@@ -73,16 +73,7 @@ export function userAddAttrs(where: UserPlacement, u: VoucherUser): RosAttrs {
   };
 }
 
-export const USER_PROPS = [
-  '.id',
-  'name',
-  'profile',
-  'server',
-  'limit-uptime',
-  'mac-address',
-  'comment',
-  'disabled',
-];
+const USER_PROPS = ['.id', 'name', 'profile', 'server', 'limit-uptime', 'mac-address', 'comment', 'disabled'];
 
 function seconds(value: string | undefined): number | null {
   try {
@@ -93,7 +84,7 @@ function seconds(value: string | undefined): number | null {
   }
 }
 
-export function userOnRouter(row: Record<string, string>): UserOnRouter {
+function userOnRouter(row: Record<string, string>): UserOnRouter {
   const mac = row['mac-address'];
   const comment = row.comment ?? '';
   return {
@@ -129,7 +120,7 @@ export function userChanges(where: UserPlacement, want: VoucherUser, have: UserO
 }
 
 /** The `.id` of the hotspot user named `code`, or undefined. */
-export async function findUser(router: RouterClient, code: string): Promise<string | undefined> {
+async function findUser(router: RouterClient, code: string): Promise<string | undefined> {
   const rows = await router.print(USER_MENU, { proplist: ['.id', 'name'], query: [`name=${code}`] });
   return rows.find((r) => r.name === code)?.['.id'];
 }

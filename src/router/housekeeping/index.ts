@@ -68,7 +68,7 @@ function mapped(r: RosRow) {
   };
 }
 
-export function resourcesFrom(r: RosRow): RouterResources {
+function resourcesFrom(r: RosRow): RouterResources {
   return {
     uptimeSeconds: seconds(r, 'uptime'),
     version: text(r, 'version'),
@@ -88,7 +88,7 @@ export function resourcesFrom(r: RosRow): RouterResources {
   };
 }
 
-export function trafficFrom(r: RosRow): InterfaceTraffic {
+function trafficFrom(r: RosRow): InterfaceTraffic {
   return {
     name: text(r, 'name'),
     rxBps: whole(r, 'rx-bits-per-second'),

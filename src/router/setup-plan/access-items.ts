@@ -98,7 +98,7 @@ function ipToInt(ip: string): number | null {
 }
 
 /** Whether an address list (`10.0.0.0/24,192.168.88.5`) contains `ip`. */
-export function addressListHas(list: string, ip: string): boolean {
+function addressListHas(list: string, ip: string): boolean {
   const addr = ipToInt(ip);
   if (addr === null) return false;
   return list.split(',').some((entry) => {

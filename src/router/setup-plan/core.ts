@@ -123,12 +123,12 @@ export function fixedBy(id: SetupItemId, state: SetupState, detail: string, writ
 }
 
 /** The RouterOS terminal spelling of an API menu: `/ip/hotspot/walled-garden/ip` → `/ip hotspot walled-garden ip`. */
-export function cliMenu(menu: string): string {
+function cliMenu(menu: string): string {
   const [first, ...rest] = menu.split('/').filter(Boolean);
   return `/${first}${rest.length ? ' ' + rest.join(' ') : ''}`;
 }
 
-export function attrsText(attrs: Record<string, string>, secret?: string): string {
+function attrsText(attrs: Record<string, string>, secret?: string): string {
   return Object.entries(attrs)
     .map(([k, v]) => `${k}=${secret !== undefined && v === secret ? '***' : q(v)}`)
     .join(' ');

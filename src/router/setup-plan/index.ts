@@ -9,8 +9,7 @@ import { radiusItems, bypassItem, apiServiceItem } from './access-items';
 import { pppoeServerItem, suspendedRedirectItem } from './ppp-items';
 
 export * from './core';
-export { hotspotFastTrackRules, loginPageFiles, hasFileAdd, FILE_CONTENTS_MAX } from './shop-items';
-export { addressListHas } from './access-items';
+export { hotspotFastTrackRules, loginPageFiles } from './shop-items';
 export { PAYMENT_LIST } from './ppp-items';
 
 /**

@@ -127,13 +127,13 @@ export function loginPageFiles(facts: SetupFacts, wants: SetupWants): string[] {
 }
 
 /** Whether the router's version has `/file/add` (7.9 and later). */
-export function hasFileAdd(version: string): boolean {
+function hasFileAdd(version: string): boolean {
   const m = /^(\d+)\.(\d+)/.exec(version);
   return m !== null && (Number(m[1]) > 7 || (Number(m[1]) === 7 && Number(m[2]) >= 9));
 }
 
 /** ✔ A file's contents can be read and written through the API up to 60 KB. */
-export const FILE_CONTENTS_MAX = 60 * 1024;
+const FILE_CONTENTS_MAX = 60 * 1024;
 
 export function loginPageItem(facts: SetupFacts, wants: SetupWants): SetupItem {
   const files = loginPageFiles(facts, wants);

@@ -129,7 +129,7 @@ function autoName(table: Table<Item>, prefix: string): string {
 }
 
 /** Build a new item's config (no insert): copy-from, defaults, arguments, auto name, checks. */
-export function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<string, string> {
+function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<string, string> {
   const copyFrom = args.get('copy-from');
   const base =
     copyFrom !== undefined ? { ...resolveOne(table, copyFrom, 'copy-from').cfg } : { ...spec.defaults };

@@ -35,7 +35,7 @@ import {
 } from './common';
 
 /** Every action of a 7.x filter rule (`fasttrack-connection` included). */
-export const FILTER_ACTIONS = [
+const FILTER_ACTIONS = [
   'accept',
   'add-dst-to-address-list',
   'add-src-to-address-list',

@@ -81,7 +81,7 @@ const LOGIN_METHODS = ['mac', 'cookie', 'http-chap', 'https', 'http-pap', 'trial
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** ◐ The MAC formats RouterOS offers for RADIUS (published router data's list). */
-export const RADIUS_MAC_FORMATS = [
+const RADIUS_MAC_FORMATS = [
   'XX XX XX XX XX XX',
   'XX:XX:XX:XX:XX:XX',
   'XXXXXX-XXXXXX',
@@ -179,7 +179,7 @@ export function counterFields(c: Counters): Row {
   };
 }
 
-export function renderUser(u: UserItem): Row {
+function renderUser(u: UserItem): Row {
   const { comment, disabled, name, ...cfg } = u.cfg;
   const row: Row = {
     '.id': u.id,

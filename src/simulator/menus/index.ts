@@ -22,7 +22,7 @@ import { fetchMenu, fileMenu, serviceMenu, walledGardenIpMenu, walledGardenMenu 
 import { radiusIncomingMenu, radiusMenu, type RadiusCounterSource } from './radius';
 import { healthMenu, identityMenu, licenseMenu, resourceMenu, systemMenu } from './system';
 
-export interface RouterParts {
+interface RouterParts {
   hotspot: Hotspot;
   interfaces: Interfaces;
   log: RouterLog;

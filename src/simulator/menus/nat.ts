@@ -18,7 +18,7 @@ import {
 } from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
-export const NAT_ACTIONS = [
+const NAT_ACTIONS = [
   'accept',
   'add-dst-to-address-list',
   'add-src-to-address-list',

@@ -96,7 +96,7 @@ function checkLimits(cfg: Record<string, string>): void {
   if (max[1] > 0 && at[1] > max[1]) throw new Trap(msgLimitAboveMax('download'), CATEGORY_FAILURE);
 }
 
-export function queueSpec(queues: () => Table<Item>): ConfigSpec {
+function queueSpec(queues: () => Table<Item>): ConfigSpec {
   return {
     defaults: QUEUE_DEFAULTS,
     duplicate: MSG_DUPLICATE_QUEUE,
@@ -135,7 +135,7 @@ export function queueSpec(queues: () => Table<Item>): ConfigSpec {
 const pair = (p: [number, number]): string => `${p[0]}/${p[1]}`;
 
 /** A print row with every field of a real 7.x row (docs/routeros.md "Queue fields"). */
-export function renderQueue(q: QueueItem): Row {
+function renderQueue(q: QueueItem): Row {
   const c = q.cfg;
   const row: Row = { '.id': q.id, name: c.name, target: c.target };
   if (c.dst) row.dst = c.dst;

@@ -25,14 +25,14 @@ import {
 } from './common';
 
 /** ✔ [INSPECT] the services an entry can serve, in the order RouterOS prints them (its RADIUS page's example). */
-export const RADIUS_SERVICES = ['ppp', 'login', 'hotspot', 'wireless', 'dhcp', 'ipsec', 'dot1x'];
+const RADIUS_SERVICES = ['ppp', 'login', 'hotspot', 'wireless', 'dhcp', 'ipsec', 'dot1x'];
 
 /**
  * ◐ What `print` shows for an entry added with nothing set (the API's defaults in published router data; the
  * RADIUS page agrees except for two values it has from older versions: `timeout` 100ms and the incoming port
  * 1700). ✔ `require-message-auth` exists since 7.15 and defaults to `yes-for-request-resp`.
  */
-export const RADIUS_DEFAULTS: Record<string, string> = {
+const RADIUS_DEFAULTS: Record<string, string> = {
   service: '',
   'called-id': '',
   domain: '',

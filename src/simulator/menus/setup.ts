@@ -37,12 +37,12 @@ import {
 } from './common';
 
 /** ✔ A file's contents can be read and changed through `contents` up to 60 KB (MikroTik's Files page). */
-export const FILE_CONTENTS_MAX = 60 * 1024;
+const FILE_CONTENTS_MAX = 60 * 1024;
 /** ✖ The words for contents over the limit and for a name that exists (not published); ours. */
-export const MSG_FILE_TOO_BIG = 'failure: file contents too large';
-export const MSG_FILE_EXISTS = 'failure: file already exists';
+const MSG_FILE_TOO_BIG = 'failure: file contents too large';
+const MSG_FILE_EXISTS = 'failure: file already exists';
 /** ◐ A non-2xx answer to `/tool/fetch` (the words scripts compare with). */
-export const msgFetchStatus = (status: number): string => `Fetch failed with status ${status}`;
+const msgFetchStatus = (status: number): string => `Fetch failed with status ${status}`;
 
 const ports: FieldParser = (v, arg) => {
   for (const part of v.split(',')) {
@@ -156,7 +156,7 @@ export function serviceMenu(core: SimCore): Menu {
 }
 
 /** One file as `/file/print` shows it: `name` is the full path; `contents` only while within the limit. */
-export function renderFile(item: Item): Row {
+function renderFile(item: Item): Row {
   const c = item.cfg;
   const row: Row = { '.id': item.id, name: c.name, type: c.type };
   if (c.type !== 'directory' && c.type !== 'disk') {
@@ -237,7 +237,7 @@ function ensureFolders(core: SimCore, name: string, stamp: () => string): void {
 }
 
 /** Writes a fetched file: a new one or an existing one's contents. */
-export function writeFile(core: SimCore, name: string, contents: string, stamp: () => string): void {
+function writeFile(core: SimCore, name: string, contents: string, stamp: () => string): void {
   const table = core.state.files;
   const existing = table.byNameGet(name);
   if (existing) table.update(existing, { contents, 'last-modified': stamp() });

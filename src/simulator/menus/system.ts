@@ -38,7 +38,7 @@ const BOARDS = {
 } as const;
 
 /** What the machine is doing now, for the figures that move: the traffic through its WAN port. */
-export interface MachineLoad {
+interface MachineLoad {
   wanBps(): number;
 }
 
@@ -52,7 +52,7 @@ function wobble(now: number, span: number): number {
  * Per cent CPU: a little for the router itself, more for each session and for each 10 Mbit/s through it (a CHR
  * routes about 1 Gbit/s per core; a hAP ac² far less), and a second-to-second wobble.
  */
-export function cpuLoad(core: SimCore, load: MachineLoad): number {
+function cpuLoad(core: SimCore, load: MachineLoad): number {
   const perTenMbit = core.state.license.board === 'routerboard' ? 6 : 1;
   const traffic = (load.wanBps() / 10_000_000) * perTenMbit;
   const base = 1 + core.state.active.size * 0.5 + traffic + wobble(core.now(), 3);

@@ -7,7 +7,7 @@ import type { Item, Table } from '../table';
 import { ipToInt, parsePrefix } from '../values';
 import type { PoolUse } from './tables';
 
-export type Range = [number, number];
+type Range = [number, number];
 
 /** One part of `ranges`: `a-b`, `a/len` or `a`; null when it does not parse or ends before it starts. */
 function parseRange(text: string): Range | null {
@@ -36,7 +36,7 @@ export function parseRanges(text: string): Range[] | null {
   return out;
 }
 
-export const intToIp = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+const intToIp = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
 /**
  * Takes the lowest free address of `name`, or of its next pools in turn once it is full; null when every pool

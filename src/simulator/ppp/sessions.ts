@@ -35,7 +35,7 @@ const TERMINATE_CAUSES = {
   'router reboot': 'Admin-Reboot',
   replaced: 'Lost-Carrier',
 };
-export type PppEndReason = keyof typeof TERMINATE_CAUSES;
+type PppEndReason = keyof typeof TERMINATE_CAUSES;
 
 interface Redial {
   req: DialRequest;

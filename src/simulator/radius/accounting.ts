@@ -18,7 +18,7 @@ import { deviceAttributes, serverProfileOf } from './nas';
  * reboot, and Session-Timeout for a used-up Mikrotik-Total-Limit (what CoovaChilli sends for its byte limit;
  * RouterOS's choice is unknown).
  */
-export const TERMINATE_CAUSES: Record<LogoutReason, string> = {
+const TERMINATE_CAUSES: Record<LogoutReason, string> = {
   'admin reset': 'Admin-Reset',
   'session timeout': 'Session-Timeout',
   'idle timeout': 'Idle-Timeout',

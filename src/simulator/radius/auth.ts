@@ -49,7 +49,7 @@ export async function authenticate(
  * ✔ The reply attributes RouterOS honours for a hotspot user (MikroTik's RADIUS client manual): each one
  * present overrides the user profile's value. ✖ A Mikrotik-Rate-Limit that does not parse is ignored.
  */
-export function grantOf(reply: RadiusPacket): RadiusGrant {
+function grantOf(reply: RadiusPacket): RadiusGrant {
   const num = (name: string): number | undefined => {
     const v = attr(reply, name);
     return typeof v === 'number' ? v : undefined;

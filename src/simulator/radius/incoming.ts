@@ -34,7 +34,7 @@ export type CoaRateMode = 'apply' | 'nak' | 'silent';
 
 type Answer = { code: RadiusCode; attributes: Attribute[] } | undefined;
 
-export interface IncomingDeps {
+interface IncomingDeps {
   state: RouterState;
   hotspot: Hotspot;
   ppp: PppSessions;

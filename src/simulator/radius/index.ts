@@ -14,9 +14,7 @@ import type { DeviceContext } from './nas';
 import { RadiusPpp } from './ppp';
 import { RadiusServers } from './servers';
 
-export type { CoaRateMode } from './incoming';
-
-export interface RouterRadiusOptions {
+interface RouterRadiusOptions {
   state: RouterState;
   hotspot: Hotspot;
   log: RouterLog;

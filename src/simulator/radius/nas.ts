@@ -20,7 +20,7 @@ export interface DeviceContext {
  * The MAC in a profile's `radius-mac-format` (◐ the seven formats RouterOS offers; the X's are upper-case hex
  * digits, as RouterOS sends MACs in capitals).
  */
-export function formatMac(mac: string, format: string): string {
+function formatMac(mac: string, format: string): string {
   const hex = mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   let i = 0;
   return format.replace(/X/g, () => hex[i++] ?? '');
@@ -33,7 +33,7 @@ export function serverProfileOf(state: RouterState, server: string): Record<stri
 }
 
 /** NAS-Port-Type from a profile's `nas-port-type`: the named ones by their RFC names, or the number given. */
-export function nasPortType(value: string): string | number {
+function nasPortType(value: string): string | number {
   const named: Record<string, string> = {
     ethernet: 'Ethernet',
     cable: 'Cable',

@@ -12,9 +12,9 @@ import { parseDuration } from '../values';
 import { Attribute, exchange, RadiusCode, RadiusError, RadiusPacket } from './codec';
 
 /** ✖ Resends of one request to one entry before the next entry is tried (three tries in all). */
-export const RESENDS_PER_ENTRY = 2;
+const RESENDS_PER_ENTRY = 2;
 
-export interface RadiusAnswer {
+interface RadiusAnswer {
   reply: RadiusPacket;
   entry: Item;
 }

@@ -24,7 +24,7 @@ const moneyOrNull = (name: string, c: number | null) => ({
   [`${name}_centavos`]: c,
 });
 
-export function accountJson(a: AccountView) {
+function accountJson(a: AccountView) {
   return {
     username: a.username,
     role: a.role,
@@ -36,7 +36,7 @@ export function accountJson(a: AccountView) {
   };
 }
 
-export function balanceJson(b: BalanceView) {
+function balanceJson(b: BalanceView) {
   return {
     username: b.username,
     ...money('owed', b.owed),
@@ -48,7 +48,7 @@ export function balanceJson(b: BalanceView) {
   };
 }
 
-export function remittanceJson(r: RemittanceView) {
+function remittanceJson(r: RemittanceView) {
   return {
     id: r.id,
     ...money('amount', r.amount),
@@ -61,7 +61,7 @@ export function remittanceJson(r: RemittanceView) {
   };
 }
 
-export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) {
+function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) {
   const amount = sales.reduce((s, x) => s + x.price, 0);
   return {
     since: isoInstant(since),
@@ -93,7 +93,7 @@ export function shiftJson(since: number, sales: ShiftSale[], extra: ShiftMoney) 
 }
 
 /** A login's subscribers' payments: net of its voids, the drawer's cash apart from the other methods. */
-export function subscriberTakingsJson(t: SubscriberTakings) {
+function subscriberTakingsJson(t: SubscriberTakings) {
   return {
     count: t.count,
     reversals: t.reversals,

@@ -8,7 +8,7 @@ import type { OutboxView } from '../../services/business/notify/types';
 import type { WebContext } from '../context';
 import { actorOf, iso } from './api-common';
 
-export function messageJson(m: OutboxView) {
+function messageJson(m: OutboxView) {
   return {
     id: m.id,
     kind: m.kind,

@@ -8,7 +8,7 @@ import type { PaymentView } from '../../services/shop/payments';
 import type { WebContext } from '../context';
 import { actorOf, iso, money } from './api-common';
 
-export function paymentJson(p: PaymentView) {
+function paymentJson(p: PaymentView) {
   return {
     id: p.id,
     gateway: p.gateway,

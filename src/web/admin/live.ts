@@ -12,7 +12,7 @@ import { salesTotal } from '../../services/shop/reports/types';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 
-export interface Money {
+interface Money {
   /** Vouchers sold (first used). */
   count: number;
   /** Charges on running vouchers (plan upgrades) in `amount`. */
@@ -28,7 +28,7 @@ export interface Money {
   subscribers?: { count: number; reversals: number; amount: number; cash: number };
 }
 
-export interface DashboardFigures {
+interface DashboardFigures {
   /** Devices online (as of the last poll; see router.lastSeen when the router is away). */
   online: number;
   /** Of those, slowed by Fair Use or a data cap. */
@@ -55,7 +55,7 @@ export interface DashboardFigures {
   routers?: RoutersAtGlance;
 }
 
-export interface RoutersAtGlance {
+interface RoutersAtGlance {
   total: number;
   online: number;
   /** The sites whose router is away (not connected, or its last read failed), in id order. */
@@ -70,7 +70,7 @@ async function routersAtGlance(ctx: WebContext): Promise<RoutersAtGlance | undef
   return { total: sites.length, online: sites.length - away.length, away };
 }
 
-export interface FeedItem extends EventView {
+interface FeedItem extends EventView {
   group: ReturnType<typeof activityGroup>;
   label: string;
   /** `07:44 PM` in the shop's zone (with the date when not today). */

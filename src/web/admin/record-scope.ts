@@ -20,8 +20,7 @@ export function parseRecordId(raw: unknown, notFound: () => AppError): number {
 }
 
 export const batchNotFound = () => new AppError('BATCH_NOT_FOUND', 'No such batch', 404);
-export const voucherNotFound = () =>
-  new AppError('VOUCHER_NOT_FOUND', 'No voucher with that code', 404, 'code');
+const voucherNotFound = () => new AppError('VOUCHER_NOT_FOUND', 'No voucher with that code', 404, 'code');
 
 type Owns = Pick<AccountService, 'ownsBatch'>;
 

@@ -42,7 +42,7 @@ const wantsJson = (req: Request) =>
   req.accepts(['html', 'json']) === 'json';
 
 /** What requireAdmin needs of the accounts (src/services/shop/accounts/index.ts). */
-export type AccountLookup = Pick<AccountService, 'find' | 'byToken'>;
+type AccountLookup = Pick<AccountService, 'find' | 'byToken'>;
 
 function actingAccount(a: AccountView): Actor['account'] {
   if (a.role === 'owner') return undefined;

@@ -5,7 +5,7 @@ import compression from 'compression';
  * Whether a response is gzipped: what `compression` would compress (text, JSON, SVG; above 1 kB; the client
  * accepts gzip), but never server-sent events, which must reach the browser as each event is written.
  */
-export function shouldCompress(req: Request, res: Response): boolean {
+function shouldCompress(req: Request, res: Response): boolean {
   const type = String(res.getHeader('Content-Type') ?? '');
   if (type.startsWith('text/event-stream')) return false;
   return compression.filter(req, res);

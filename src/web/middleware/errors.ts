@@ -10,7 +10,7 @@ const isApi = (req: Request) =>
   req.is('application/json') === 'application/json';
 
 /** The longest request target we read; longer ones are refused with 414 before any route sees them. */
-export const MAX_URL_LENGTH = 8192;
+const MAX_URL_LENGTH = 8192;
 
 /** 414 for a request target longer than MAX_URL_LENGTH: nothing we serve needs one. */
 export function urlLengthLimit(req: Request, _res: Response, next: NextFunction) {
@@ -54,7 +54,7 @@ export function sendJsonError(
 }
 
 /** The heading an error page shows for a status. */
-export function errorTitle(status: number): string {
+function errorTitle(status: number): string {
   if (status === 404) return 'Not found';
   if (status === 403) return 'Not allowed';
   if (status === 429) return 'Slow down';

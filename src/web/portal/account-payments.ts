@@ -15,9 +15,9 @@ registerMessages('en', en);
 registerMessages('fil', fil);
 
 /** How many payments the page lists. */
-export const ACCOUNT_PAYMENTS_SHOWN = 12;
+const ACCOUNT_PAYMENTS_SHOWN = 12;
 
-export interface AccountPaymentRow {
+interface AccountPaymentRow {
   date: string;
   time: string;
   amount: string;
@@ -28,7 +28,7 @@ export interface AccountPaymentRow {
 }
 
 /** A bill still owed on the account page: its number and period, what is left, its due date, whether past it. */
-export interface AccountBillRow {
+interface AccountBillRow {
   text: string;
   pastDue: boolean;
 }

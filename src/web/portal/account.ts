@@ -36,7 +36,7 @@ registerMessages('fil', fil);
 const PATH = '/portal/account';
 const COOKIE = 'pisonet_account';
 /** How long a sign-in lasts on this browser. */
-export const ACCOUNT_SESSION_MS = 12 * 3600 * 1000;
+const ACCOUNT_SESSION_MS = 12 * 3600 * 1000;
 
 const sign = (secret: string, text: string) =>
   crypto.createHmac('sha256', secret).update(`account:${text}`).digest('base64url');
@@ -58,7 +58,7 @@ function signedIn(req: Request, secret: string, now: number): number | null {
  * session has the request's address; `unchecked` when the router cannot say whose session the address is. An
  * ended subscriber's sign-in is forgotten (its cookie cleared).
  */
-export async function whoIsAsking(ctx: WebContext, req: Request, res: Response): Promise<Asker> {
+async function whoIsAsking(ctx: WebContext, req: Request, res: Response): Promise<Asker> {
   const { services, clock } = ctx;
   // The demo's stand-in for a CPE (demo-as.ts) is asked as the address is, before any sign-in of this browser.
   const id = demoCpeOf(ctx, req) === null ? signedIn(req, ctx.deviceSecret ?? '', clock.now()) : null;

@@ -34,7 +34,7 @@ export function demoAsToken(secret: string, subscriberId: number, now: number): 
 }
 
 /** The subscriber id a token names, or why it is refused. */
-export function readDemoAsToken(
+function readDemoAsToken(
   token: string,
   secret: string,
   now: number,

@@ -32,14 +32,14 @@ const PAY_ERRORS = new Set([
   'PAYMENT_TOO_MANY',
 ]);
 
-export interface PayDevice {
+interface PayDevice {
   mac: string;
   ip: string;
   site: string;
   linkOrig: string;
 }
 
-export interface PayOffersView {
+interface PayOffersView {
   offers: { id: number; name: string; price: string; button: string }[];
   device: PayDevice;
   lang: string;
@@ -76,7 +76,7 @@ export async function payOffers(
  * What the page says of a payment the phone came back from. `ownDevice`: the browser is the paying device (its
  * cookie, or its address: isPayingDevice); anyone else is told it was paid and where to look, never its code.
  */
-export function payNotice(
+function payNotice(
   t: Translator,
   p: PaymentView | undefined,
   ownDevice: boolean,
@@ -113,7 +113,7 @@ export function payMessage(t: Translator, query: Record<string, unknown>): strin
  * Whether this browser is the device a payment was made for: it proved that MAC before (its device cookie), or
  * it asks from the address the payment was started at and the hotspot reports that MAC there now.
  */
-export async function isPayingDevice(
+async function isPayingDevice(
   ctx: WebContext,
   req: Request,
   row: { mac: string; ip: string; site: string | null },

@@ -35,7 +35,7 @@ export function siteOf(req: Request): string | number | undefined {
 }
 
 /** What the partial views/portal/_selfservice.ejs shows. */
-export interface SelfServiceView {
+interface SelfServiceView {
   pausable: boolean;
   paused: boolean;
   pauseNote: string | null;

@@ -34,7 +34,7 @@ registerMessages('en', en);
 registerMessages('fil', fil);
 
 /** How long an address's subscriber (or that it is none) is kept: a session dialled anew is met within it. */
-export const ADDRESS_KEEP_MS = 30_000;
+const ADDRESS_KEEP_MS = 30_000;
 /** How long "someone is suspended" is believed without a change seen in this process. */
 const ANY_KEEP_MS = 5_000;
 /** More addresses than this kept: all are dropped (a scan of the network cannot fill the memory). */
@@ -49,7 +49,7 @@ type Services = Pick<
 >;
 
 /** Which suspended subscriber (if any) an address is, without asking a router per request. */
-export function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
+function suspendedAtAddress(services: Pick<Services, 'subscribers'>) {
   const { subscribers } = services;
   let any: { at: number; value: Promise<boolean> } | undefined;
   const kept = new Map<string, { at: number; id: Promise<number | null> }>();

@@ -31,9 +31,9 @@ export async function shopToContact(
 const oneLine = (text: string) => text.replace(/ /g, '\u00a0');
 
 /** Whose suspension it is: billing's (`unpaid`), by hand until paid, or by hand until the shop resumes it. */
-export type SuspensionKind = 'unpaid' | 'until_paid' | 'manual';
+type SuspensionKind = 'unpaid' | 'until_paid' | 'manual';
 
-export interface SuspensionFacts {
+interface SuspensionFacts {
   kind: SuspensionKind;
   /** Paying what is past due brings the service back (false: the shop restores it). */
   paymentLifts: boolean;
@@ -43,7 +43,7 @@ export interface SuspensionFacts {
   contact: string;
 }
 
-export function suspensionKind(s: Pick<SubscriberView, 'suspension' | 'statusReason'>): SuspensionKind {
+function suspensionKind(s: Pick<SubscriberView, 'suspension' | 'statusReason'>): SuspensionKind {
   if (s.suspension)
     return s.suspension.cause === 'unpaid' ? 'unpaid' : s.suspension.untilPaid ? 'until_paid' : 'manual';
   // No open row (a subscriber suspended before suspensions were recorded): by its reason.
@@ -67,7 +67,7 @@ export function suspensionFacts(
 }
 
 /** One Pay button: its words and the part of the bill it pays. */
-export interface PayChoice {
+interface PayChoice {
   label: string;
   part: BillPart;
 }

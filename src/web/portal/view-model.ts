@@ -9,7 +9,7 @@ import {
 import type { Translator } from '../../i18n';
 import type { PortalStatus, ProfileRecord } from '../../services/types';
 
-export interface StatusView {
+interface StatusView {
   active: boolean;
   /** The device is online as its router says; false with an active code: the page offers to reconnect. */
   online: boolean;
@@ -44,7 +44,7 @@ export interface StatusView {
   extraData: ExtraDataView | null;
 }
 
-export interface ExtraDataView {
+interface ExtraDataView {
   /** "Buy 1 GB more for ₱10.00". */
   offer: string;
   /** With a code: its data is added, its time is not. */
@@ -120,7 +120,7 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
   };
 }
 
-export interface PlanView {
+interface PlanView {
   name: string;
   description: string;
   price: string;

@@ -16,7 +16,7 @@ import { peerAddress } from '../portal/device-proof';
 const FAIL_LIMIT = 20;
 const FAIL_WINDOW_MS = 60_000;
 /** A long poll is held at most this long. */
-export const MAX_POLL_WAIT_SECONDS = 30;
+const MAX_POLL_WAIT_SECONDS = 30;
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -15,7 +15,7 @@ const scryptAsync = promisify(crypto.scrypt) as (
 const COST = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 // scrypt's time does not grow with length, but a bound keeps a pasted megabyte out of the form handling.
 const MAX_PASSWORD_LENGTH = 1024;
 

@@ -66,7 +66,7 @@ export function exportStream(db: Knex, tables: string[], counts: Record<string, 
   return Readable.from(lines());
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Tables of the export the database lacks that may be passed over (PostgreSQL-only tables on SQLite). */
   mayLack?: readonly string[];
 }

@@ -22,11 +22,11 @@ import zlib from 'node:zlib';
 import { AppError } from '../../../domain/errors';
 import type { BackupManifest } from './types';
 
-export const MAGIC = 'PISONET-BACKUP 1';
+const MAGIC = 'PISONET-BACKUP 1';
 export const HEADER_BYTES = 16384;
 
 /** A damaged or unreadable backup: one line for the owner, nothing changed. */
-export function damaged(file: string, why: string): AppError {
+function damaged(file: string, why: string): AppError {
   return new AppError('BACKUP_DAMAGED', `${file} is not a usable backup: ${why}; nothing was changed`, 422);
 }
 
@@ -132,7 +132,7 @@ export function payloadStream(file: string, manifest: BackupManifest): Readable 
 }
 
 /** Counts and hashes what passes through: the payload as written into the file. */
-export class PayloadMeter extends Transform {
+class PayloadMeter extends Transform {
   bytes = 0;
   private readonly hash = crypto.createHash('sha256');
 

@@ -14,8 +14,7 @@ import type { BackupFile, BackupFormat } from './types';
  * a change of the shop's time zone still say when they were made; `-2` added when that second is taken. Names
  * without the offset (older backups) are the product's too.
  */
-export const BACKUP_NAME =
-  /^pisonet-(\d{8})-(\d{6})([+-]\d{4})?(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
+const BACKUP_NAME = /^pisonet-(\d{8})-(\d{6})([+-]\d{4})?(?:-(\d{1,3}))?\.(sqlite|pgdump|export)\.backup$/;
 
 export function isBackupName(name: string): boolean {
   return BACKUP_NAME.test(name);
@@ -73,7 +72,7 @@ export async function claimScheduledTurn(dir: string, slot: number): Promise<boo
 }
 
 /** A backup cut short (a power cut while it was made) is left over after this long: nothing makes one for an hour. */
-export const LEFTOVER_AFTER_MS = 60 * 60_000;
+const LEFTOVER_AFTER_MS = 60 * 60_000;
 const LEFTOVER = /^(.+\.backup)\.(partial|snapshot|snapshot-journal|snapshot-wal|snapshot-shm)$/;
 
 /**

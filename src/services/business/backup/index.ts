@@ -25,10 +25,8 @@ import { autoFormat, makeBackup } from './make';
 import type { Actor } from '../audit/actor';
 import type { BackupFile, BackupOptions, BackupResult, BackupService, BackupStatus } from './types';
 
-export type { BackupService } from './types';
-
 /** `db`, the shop's database: PostgreSQL backups read through it; the audit log is written to it. */
-export type BackupDeps = Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit'>;
+type BackupDeps = Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit'>;
 
 /** A file system's refusal in the owner's words (the code kept for whoever reads the log). */
 function describeFailure(err: unknown, dir: string): string {
@@ -52,7 +50,7 @@ function describeFailure(err: unknown, dir: string): string {
 
 let version: string | undefined;
 /** The product's version (package.json), for the header. */
-export function productVersion(): string {
+function productVersion(): string {
   version ??= (JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as { version: string })
     .version;
   return version;

@@ -18,7 +18,7 @@ import { findTool, isVersionMismatch, pgEnv, runToolStream } from './pg-tools';
 import { snapshotSqlite } from './sqlite-snapshot';
 import type { BackupFormat, BackupManifest } from './types';
 
-export interface MakeInput {
+interface MakeInput {
   config: AppConfig;
   /** The shop's database (PostgreSQL reads through it; SQLite is read from its own snapshot). */
   db?: Db;

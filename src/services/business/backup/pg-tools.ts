@@ -11,7 +11,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { maskUrlPassword, type PostgresConfig } from '../../../config/database-url';
 import { AppError } from '../../../domain/errors';
 
-export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
+type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
 /** The program's path when it is on PATH, else undefined. */
 export function findTool(name: PgTool, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -67,7 +67,7 @@ async function settle(target: string): Promise<void> {
     );
 }
 
-export interface SqliteRestore {
+interface SqliteRestore {
   migrated: string[];
   keptAside?: string;
 }

@@ -29,7 +29,7 @@ import { restoreIntoSqlite } from './restore-sqlite';
 import { sealedKeyWarnings } from './sealed-keys';
 import type { BackupManifest } from './types';
 
-export interface RestoreOptions {
+interface RestoreOptions {
   /** Replace a database that holds a shop. */
   yes?: boolean;
   log: Logger;

@@ -24,9 +24,9 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../../lib/clock';
 
-export type DelayKind = 'admin' | 'admin-address' | 'subscriber' | 'subscriber-address';
+type DelayKind = 'admin' | 'admin-address' | 'subscriber' | 'subscriber-address';
 
-export interface Budget {
+interface Budget {
   /** Wrong passwords that cost no wait. */
   free: number;
   /** A key with no try for this long after its last try and its wait starts afresh. */
@@ -46,9 +46,9 @@ export const BUDGETS: Record<DelayKind, Budget> = {
 const ORDER = Object.keys(BUDGETS) as DelayKind[];
 
 /** Wrong passwords in a row per admin username and address that cost no wait. */
-export const FREE_FAILURES = BUDGETS.admin.free;
+const FREE_FAILURES = BUDGETS.admin.free;
 /** The longest wait, in seconds. */
-export const MAX_WAIT_SECONDS = 15 * 60;
+const MAX_WAIT_SECONDS = 15 * 60;
 
 /** Seconds to wait after `failures` wrong passwords: 0 for the `free` first ones, then 1, 2, 4, … 900. */
 export function waitAfter(failures: number, free = FREE_FAILURES): number {
@@ -57,7 +57,7 @@ export function waitAfter(failures: number, free = FREE_FAILURES): number {
 }
 
 /** One key a try is counted under; `username` or `address` is '' where the kind has none. */
-export interface DelayKey {
+interface DelayKey {
   kind: DelayKind;
   username: string;
   address: string;

@@ -22,10 +22,10 @@ export type SendOutcome =
       error: string;
     };
 
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The webhook's body: a stable shape (docs/notifications.md). `id` is unique per message. */
-export interface WebhookBody {
+interface WebhookBody {
   id: string;
   kind: string;
   site: string | null;
@@ -36,7 +36,7 @@ export interface WebhookBody {
 }
 
 /** Lowercase hex HMAC-SHA256 of the exact body bytes. */
-export function signature(secret: string, body: string): string {
+function signature(secret: string, body: string): string {
   return crypto.createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 }
 

@@ -10,7 +10,7 @@ import type { SiteService } from '../sites/types';
 import { dailySummary, type SiteSales, type Voice } from './messages';
 import type { NewMessage } from './types';
 
-export interface DailyDeps {
+interface DailyDeps {
   reports: Pick<ReportService, 'sales' | 'subscriberPayments'>;
   sites: Pick<SiteService, 'names'>;
 }

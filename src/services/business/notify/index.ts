@@ -15,9 +15,9 @@ import { channelsOf, notifySettingsStore, type NotifySettingsStore } from './set
 import type { NotifyService, NotifySettings, TestResult } from './types';
 
 export type * from './types';
-export { CHANNELS, NOTIFY_FIELDS, NOTIFY_KINDS, SECRET_FIELDS } from './types';
+export { NOTIFY_FIELDS, SECRET_FIELDS } from './types';
 
-export interface NotifyDeps extends Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings'> {
+interface NotifyDeps extends Pick<ShopDeps, 'config' | 'db' | 'clock' | 'log' | 'audit' | 'settings'> {
   box: CredentialsBox;
 }
 

@@ -25,7 +25,7 @@ function say(v: Voice, key: Key, vars: Record<string, string | number> = {}): st
 }
 
 /** `5 min`, `1 h 20 min`, `2 d 3 h` (Filipino: `5 minuto`, `1 oras 20 minuto`). */
-export function durationText(v: Voice, ms: number): string {
+function durationText(v: Voice, ms: number): string {
   const minutes = Math.max(1, Math.round(ms / 60_000));
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);
@@ -97,7 +97,7 @@ export function routerUp(
   });
 }
 
-export interface VendoFacts {
+interface VendoFacts {
   id: string;
   name: string;
   site: string | null;
@@ -151,7 +151,7 @@ export interface SiteSales {
 }
 
 /** The subscribers' payments of the day, shop-wide (subscribers belong to no site), as Reports counts them. */
-export interface SubscriberSales {
+interface SubscriberSales {
   /** Payments recorded. */
   count: number;
   /** Voids made (each a negative entry). */

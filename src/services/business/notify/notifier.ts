@@ -18,13 +18,13 @@ import { NotifySender } from './sender';
 import { channelsOf } from './settings';
 import { NotifyWatch } from './watch';
 
-export const WATCH_SECONDS = 10;
-export const SEND_SECONDS = 2;
+const WATCH_SECONDS = 10;
+const SEND_SECONDS = 2;
 /** Messages older than this are deleted (each subject's latest is kept: it says what was last told). */
-export const KEEP_DAYS = 30;
+const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 24 * 3600_000;
 
-export interface NotifierDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
+interface NotifierDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   /** The shop's time zone, as it is now (the owner may change it). */
   tz: () => string;
   parts: NotifyParts;

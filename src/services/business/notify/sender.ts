@@ -14,7 +14,7 @@ import { due, markFailed, markRetry, markSent, type OutboxRow } from './outbox';
 import { channelsOf, type NotifySettingsStore } from './settings';
 import type { Channel, NotifySettings } from './types';
 
-export interface SenderDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
+interface SenderDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   store: NotifySettingsStore;
   /** Jitter's source (tests may pin it). */
   random?: () => number;

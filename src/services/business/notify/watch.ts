@@ -19,7 +19,7 @@ import type { NewMessage, NotifySettings } from './types';
 
 const STOCK_EVERY_MS = 60_000;
 
-export interface WatchDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
+interface WatchDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   sites: Pick<SiteService, 'statuses'>;
   store: NotifySettingsStore;
   voice(settings: NotifySettings): Promise<say.Voice>;

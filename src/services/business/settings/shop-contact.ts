@@ -5,7 +5,7 @@
  */
 import type { ShopSettingsService } from './shop-types';
 
-export interface ShopContact {
+interface ShopContact {
   /** '' when not set. */
   name: string;
   /** +639XXXXXXXXX, or '' when not set. */

@@ -2,7 +2,7 @@
  * The one rule for the shop's logo (Settings upload, printed vouchers, portal): a `data:` URL holding a
  * PNG or JPEG, recognised by its bytes and not only its label, at most 100 KB.
  */
-export const LOGO_MAX_BYTES = 100 * 1024;
+const LOGO_MAX_BYTES = 100 * 1024;
 const LOGO_RE = /^data:(image\/png|image\/jpeg);base64,([A-Za-z0-9+/]+={0,2})$/;
 const LOGO_MAX_CHARS = Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 64;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

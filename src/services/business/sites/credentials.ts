@@ -18,7 +18,7 @@ export interface CredentialsBox {
   readonly source: string;
 }
 
-export function wrongKeyError(site: string, source: string): AppError {
+function wrongKeyError(site: string, source: string): AppError {
   const where = source === 'CREDENTIALS_KEY' ? 'CREDENTIALS_KEY' : `CREDENTIALS_KEY (unset, so ${source})`;
   return new AppError(
     'CREDENTIALS_KEY_WRONG',

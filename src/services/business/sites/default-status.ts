@@ -7,7 +7,7 @@ import type { Db } from '../../../db/knex';
 import type { RouterClient } from '../../../router/types';
 import type { SiteStatus } from './types';
 
-export interface DefaultStatusSource {
+interface DefaultStatusSource {
   router: RouterClient;
   db: Db;
   /**

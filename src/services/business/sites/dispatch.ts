@@ -17,7 +17,7 @@ import { findSite } from './lookup';
 import type { RedemptionService } from '../../types';
 
 /** The most a lookup waits for a router's host table. */
-export const LOOKUP_MS = 400;
+const LOOKUP_MS = 400;
 
 /** What the dispatch needs of a site: its router and its redemptions. */
 export interface SiteDriver {

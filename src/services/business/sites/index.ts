@@ -32,10 +32,7 @@ import {
 } from './types';
 import type { Actor } from '../audit/actor';
 
-export type { SiteService, SiteView, SiteStatus, SiteInput, SiteRemoval } from './types';
-export { DEFAULT_SITE_ID, DEFAULT_SITE_NAME } from './types';
-
-export interface SiteServiceOptions {
+interface SiteServiceOptions {
   box: CredentialsBox;
   /** The server's connections to the other sites (site-monitor); absent in the terminal menu (stored state only). */
   monitor?: SiteWatch;

@@ -9,12 +9,12 @@ import type { SiteInput, SiteMode } from './types';
 import { isRadiusClient } from '../../../domain/site-mode';
 import { parseStaticPool } from '../../../domain/ip-pool';
 
-export const NAME_MAX = 32;
-export const USER_MAX = 64;
-export const PASSWORD_MAX = 128;
-export const HOTSPOT_NAME_MAX = 64;
+const NAME_MAX = 32;
+const USER_MAX = 64;
+const PASSWORD_MAX = 128;
+const HOTSPOT_NAME_MAX = 64;
 /** A WiFi name (SSID) is at most 32 bytes; WIFI_NAME has the same bound. */
-export const WIFI_NAME_MAX = 32;
+const WIFI_NAME_MAX = 32;
 const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const LABEL_RE = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
@@ -36,8 +36,8 @@ export interface ParsedSite {
   staticPool?: string | null;
 }
 
-export const RADIUS_SECRET_MIN = 8;
-export const RADIUS_SECRET_MAX = 64;
+const RADIUS_SECRET_MIN = 8;
+const RADIUS_SECRET_MAX = 64;
 /**
  * Letters, digits and punctuation FreeRADIUS's configuration and RouterOS's `/radius secret` both take as they are
  * (no quotes, backslashes, spaces, `$`, `%` or braces, which a configuration file would read as something else).
@@ -51,7 +51,7 @@ const shown = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefi
 /** A control character (newline, tab, NUL…): never part of a RouterOS name. */
 const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\x7f');
 
-export function parseName(v: unknown): string {
+function parseName(v: unknown): string {
   const s = typeof v === 'string' ? v.trim() : v;
   if (typeof s !== 'string' || !NAME_RE.test(s))
     throw ValidationError.invalid(
@@ -64,7 +64,7 @@ export function parseName(v: unknown): string {
 }
 
 /** A host name (like router.branch2.lan), an IPv4 address or an IPv6 address (brackets allowed). */
-export function parseHost(v: unknown): string {
+function parseHost(v: unknown): string {
   const s = typeof v === 'string' ? v.trim() : '';
   const bare = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
   if (net.isIP(bare)) return bare;

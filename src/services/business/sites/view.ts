@@ -15,7 +15,7 @@ import {
   type SiteWatch,
 } from './types';
 
-export interface ViewSources {
+interface ViewSources {
   monitor?: SiteWatch;
   loginServer?: SiteLoginServer;
   defaultStatus(): Promise<SiteStatus>;

@@ -62,7 +62,7 @@ export function createBandwidthService(deps: SiteDeps, opts: BandwidthOptions): 
 }
 
 /** Logs the device out on the router of its voucher's site (another site's, when it is connected here). */
-export async function kickDevice(b: Bw, macInput: string, actor: Actor): Promise<void> {
+async function kickDevice(b: Bw, macInput: string, actor: Actor): Promise<void> {
   const { db, clock, hotspot } = b.deps;
   const mac = validMac(macInput);
   const row = (await db('vouchers as v')

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../lib/clock';
 import type { BandwidthService, UserTraffic } from '../../types';
 
-export interface CachedBandwidthService extends BandwidthService {
+interface CachedBandwidthService extends BandwidthService {
   /** Drops the cached list (e.g. after a poll cycle), so the next caller reads fresh figures. */
   invalidate(): void;
 }

@@ -12,7 +12,7 @@ import { toVoucherState, type VoucherRow } from '../../shop/vouchers/state';
 import type { DeviceRow } from '../usage/load';
 import { hotspotOf, notFound, profileMap, validMac, type Bw } from './context';
 
-export type Action = 'bandwidth.set' | 'bandwidth.remove' | 'bandwidth.reset';
+type Action = 'bandwidth.set' | 'bandwidth.remove' | 'bandwidth.reset';
 
 type Rates = { up: number; down: number };
 

@@ -13,9 +13,9 @@ import type { RouterClient } from '../../../router/types';
 import type { RouterQueueView, SiteQueues } from '../../types';
 
 /** The most the all-sites queue list waits for one router. */
-export const QUEUES_WAIT_MS = 500;
+const QUEUES_WAIT_MS = 500;
 
-export interface SiteRouterRef {
+interface SiteRouterRef {
   hotspot: ManagedHotspot;
   router?: RouterClient;
 }

@@ -16,7 +16,7 @@ type OnlineRow = VoucherRow & {
   d_rate_down: number;
 };
 
-export function limitSource(l: DesiredLimits, hasOverride: boolean): UserTraffic['limitSource'] {
+function limitSource(l: DesiredLimits, hasOverride: boolean): UserTraffic['limitSource'] {
   if (hasOverride && l.state === 'normal') return 'override';
   if (l.state === 'fup') return 'fup';
   if (l.state === 'capped-throttle') return 'cap';

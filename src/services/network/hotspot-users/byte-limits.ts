@@ -13,7 +13,7 @@ import { BYTE_LIMIT_SLACK, type ByteCap } from '../../../domain/byte-allowance';
  * ran without one (a free off-peak window ended), or a limit it took is no longer wanted (a free window began).
  * A smaller allowance needs no new login: the poll ends the voucher at its cap.
  */
-export function sessionLimitStale(s: SessionInfo, left: number | null): boolean {
+function sessionLimitStale(s: SessionInfo, left: number | null): boolean {
   if (s.limitBytes === undefined || s.bytes === undefined) return false;
   if (left === null) return s.limitBytes > 0;
   if (s.limitBytes === 0) return true;

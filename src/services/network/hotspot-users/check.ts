@@ -21,7 +21,7 @@ import { recordRouterIds, voucherUsers } from './push';
 import type { UsersCheckOptions, UsersCheckReport } from './types';
 
 /** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
-export const USERS_CHECK_EVERY_MS = 10 * 60_000;
+const USERS_CHECK_EVERY_MS = 10 * 60_000;
 
 /** Decides when the next sync reads the router's users. */
 export class UsersCheckSchedule {
@@ -49,7 +49,7 @@ export class UsersCheckSchedule {
   }
 }
 
-export interface UsersCheckDeps {
+interface UsersCheckDeps {
   db: Knex;
   hotspot: ManagedHotspot;
   log: Logger;

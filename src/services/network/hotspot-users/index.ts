@@ -31,7 +31,7 @@ export { routerSessions } from './sessions';
 
 const SYNC_LIMIT = 20_000;
 
-export interface HotspotUsersDeps {
+interface HotspotUsersDeps {
   db: Knex;
   clock: Clock;
   log: Logger;

@@ -23,7 +23,7 @@ const notConnected = (site: SiteRef, what: string) =>
       : `The router of site ${site.name} is not connected (${what})`,
   );
 
-export interface RouterLoginsDeps {
+interface RouterLoginsDeps {
   db: Knex;
   site: SiteRef;
   log: Logger;

@@ -28,7 +28,7 @@ export function userMac(
  * What the voucher's hotspot user should be: uptime limit from its plan and extensions, its binding (userMac),
  * and disabled while the voucher is paused.
  */
-export async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
+async function voucherUser(row: VoucherRow, cache: ProfileCache): Promise<VoucherUser> {
   const p = await cache.byId(row.profile_id);
   return {
     id: row.id,

@@ -39,7 +39,7 @@ import {
 } from './rows';
 import { pppSessions, type PppAccountingSession } from '../radius/ppp-accounting';
 
-export interface RadiusSubscribersDeps extends PacketOptions {
+interface RadiusSubscribersDeps extends PacketOptions {
   db: Knex;
   box: Pick<CredentialsBox, 'open'>;
   log: Logger;

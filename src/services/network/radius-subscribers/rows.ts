@@ -72,7 +72,7 @@ export async function wantedSubscribers(
   return { rows, ended, scoped: decided !== undefined };
 }
 
-export interface SubscriberRowsResult {
+interface SubscriberRowsResult {
   written: number;
   removed: number;
   /** What the tables held for the site's subscribers before this sync (what their sessions were answered). */

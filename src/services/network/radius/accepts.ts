@@ -14,9 +14,9 @@
 import type { Knex } from 'knex';
 
 /** How long an Access-Accept waits for the router's accounting before it counts for nothing (seconds). */
-export const ACCEPT_WAITS_S = 120;
+const ACCEPT_WAITS_S = 120;
 
-export interface VoidedAccepts {
+interface VoidedAccepts {
   /** Devices FreeRADIUS no longer counts for their code ("<code> <MAC>"). */
   devices: string[];
   /** Unused codes whose validity FreeRADIUS no longer runs. */

@@ -27,7 +27,7 @@ export { STALE_AFTER_S };
 /** How far before the last booked poll accounting is read again (clock skew between database and controller). */
 const OVERLAP_S = 300;
 
-export interface AccountingSourceOptions {
+interface AccountingSourceOptions {
   db: Knex;
   /** The router as a RADIUS client: its accounting rows carry this NAS-IP-Address. */
   nasAddress: string;

@@ -24,16 +24,16 @@ import type { VoucherRow } from '../../shop/vouchers/types';
 import { RADIUS_CLIENTS } from '../../../domain/site-mode';
 
 /** How long an ended code is still refused with its reason (then FreeRADIUS refuses it as unknown). */
-export const RETAIN_ENDED_MS = 30 * 86400_000;
+const RETAIN_ENDED_MS = 30 * 86400_000;
 
-export interface AccountsSyncDeps {
+interface AccountsSyncDeps {
   db: Knex;
   profiles: ProfileService;
   now: number;
   tz: string;
 }
 
-export interface AccountsSyncResult {
+interface AccountsSyncResult {
   /** Codes whose rows were written (new or changed). */
   written: number;
   /** Codes whose rows were removed (ended long ago, deleted, moved to an API site). */

@@ -42,7 +42,7 @@ import { answeredOf, type Answered } from './accounts';
 
 export type { CoaTarget } from './coa-packets';
 
-export interface CoaEnforcerOptions extends PacketOptions {
+interface CoaEnforcerOptions extends PacketOptions {
   db: Knex;
   target: () => Promise<CoaTarget>;
   log: Logger;

@@ -22,7 +22,7 @@ export interface PacketOptions {
 }
 
 /** What a request's answer means here: taken, refused, the session not there, or no answer. */
-export type Answer = 'ack' | 'nak' | 'gone' | 'timeout' | 'error';
+type Answer = 'ack' | 'nak' | 'gone' | 'timeout' | 'error';
 
 /** The session's identity in a CoA or Disconnect request (RFC 5176 section 3). */
 function sessionAttributes(s: SessionReading): Attribute[] {

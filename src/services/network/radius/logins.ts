@@ -11,7 +11,7 @@ import type { SiteRef } from '../../deps';
 import type { Logins } from '../../shop/vouchers/logins';
 import { syncRadiusAccounts } from './accounts';
 
-export interface RadiusLoginsDeps {
+interface RadiusLoginsDeps {
   db: Knex;
   profiles: ProfileService;
   now: () => number;

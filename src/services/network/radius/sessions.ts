@@ -15,7 +15,7 @@ import type { RouterSessions } from '../hotspot-users/sessions';
 import type { Sessions } from '../../shop/vouchers/sessions';
 import { send, type CoaTarget, type PacketOptions } from './coa-packets';
 
-export interface RadiusSessionsDeps extends PacketOptions {
+interface RadiusSessionsDeps extends PacketOptions {
   db: Knex;
   /** The router's address as FreeRADIUS knows it (its accounting's NAS-IP-Address). */
   nasAddress: string;

@@ -13,14 +13,14 @@ import { isRadiusClient } from '../../../domain/site-mode';
 import { readPollState } from '../usage/persist';
 
 /** Heard from within this long: the router is talking to FreeRADIUS. */
-export const HEARD_RECENTLY_MS = 15 * 60_000;
+const HEARD_RECENTLY_MS = 15 * 60_000;
 
 const CHECK =
   "check the router's /radius entry (FreeRADIUS's address, ports 1812/1813, the site's secret on both sides), " +
   'that FreeRADIUS runs with a configuration written after this site was added (pisonet radius freeradius-config), ' +
   'and that UDP 1812 and 1813 pass the firewalls.';
 
-export interface RadiusHeard {
+interface RadiusHeard {
   /** The last Access-Request or accounting FreeRADIUS recorded from the router (ms), or null. */
   lastHeardAt: number | null;
   /** Accounting sessions open and heard from recently. */
@@ -50,7 +50,7 @@ export async function unknownAccounting(
   return rows.map((r) => r.username);
 }
 
-export async function radiusHeard(db: Knex, nasAddress: string | null): Promise<RadiusHeard> {
+async function radiusHeard(db: Knex, nasAddress: string | null): Promise<RadiusHeard> {
   if (!nasAddress) return { lastHeardAt: null, online: 0 };
   const rows = (
     await db.raw(
@@ -72,7 +72,7 @@ export async function radiusHeard(db: Knex, nasAddress: string | null): Promise<
  * The site's status from what FreeRADIUS heard (`api`: what its API connection says, when it has one).
  * `lastPollAt`: the poll's last booking.
  */
-export function radiusStatus(
+function radiusStatus(
   heard: RadiusHeard,
   now: number,
   lastPollAt: number | null,

@@ -39,7 +39,7 @@ function fastTrackWarning(rules: RosRow[]): RouterWarning {
 }
 
 /** SETUP_INCOMPLETE for the items of the setup that are not ok (but those FASTTRACK or nobody reports), or none. */
-export function setupWarnings(report: SetupReport): RouterWarning[] {
+function setupWarnings(report: SetupReport): RouterWarning[] {
   const off = report.items.filter((i) => i.state !== 'ok' && !NOT_REPORTED.includes(i.id));
   if (!off.length) return [];
   return [

@@ -22,7 +22,7 @@ import type { Actor, AuditService } from '../../types';
 import type { RouterRead, LogFilter, LogView, RouterPresence, HousekeepingService } from './types';
 export type { RouterRead, LogView, RouterOverview, RouterPresence, HousekeepingService } from './types';
 
-export interface HousekeepingDeps {
+interface HousekeepingDeps {
   audit: AuditService;
   clock: Clock;
   log: Logger;
@@ -30,7 +30,7 @@ export interface HousekeepingDeps {
   routerOf(siteId: number): RouterClient | undefined;
 }
 
-export const LOG_LIMIT = 200;
+const LOG_LIMIT = 200;
 const LOG_LIMIT_MAX = 1000;
 
 /** How a message names the router: "the router" for the .env one, else the site's. */
@@ -60,7 +60,7 @@ function matcher(filter: LogFilter): (l: LogLine) => boolean {
     (topic === '' || l.topics.includes(topic)) && (needle === '' || l.message.toLowerCase().includes(needle));
 }
 
-export function logView(lines: LogLine[], filter: LogFilter = {}): LogView {
+function logView(lines: LogLine[], filter: LogFilter = {}): LogView {
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? LOG_LIMIT) || LOG_LIMIT, 1), LOG_LIMIT_MAX);
   const matching = lines.filter(matcher(filter)).reverse();
   const topics = [...new Set(lines.flatMap((l) => l.topics))].sort();
@@ -68,7 +68,7 @@ export function logView(lines: LogLine[], filter: LogFilter = {}): LogView {
 }
 
 /** `temperature`, `cpu-temperature`, `board-temperature1`…: the first one in °C, as a number. */
-export function temperatureOf(health: HealthSensor[]): number | null {
+function temperatureOf(health: HealthSensor[]): number | null {
   const t = health.find(
     (s) => s.unit === 'C' && /temperature/.test(s.name) && Number.isFinite(Number(s.value)),
   );
@@ -111,7 +111,7 @@ async function read<T>(
 }
 
 /** One reading of one interface; a name the router does not have is a 404. */
-export async function readTraffic(
+async function readTraffic(
   deps: HousekeepingDeps,
   site: SiteRef,
   iface: string,
@@ -134,7 +134,7 @@ export async function readTraffic(
 }
 
 /** Whether the site's router is there and since when; never throws. */
-export async function readPresence(deps: HousekeepingDeps, site: SiteRef): Promise<RouterPresence> {
+async function readPresence(deps: HousekeepingDeps, site: SiteRef): Promise<RouterPresence> {
   const router = deps.routerOf(site.id);
   const s = router?.status;
   const base = { site, identity: s?.identity ?? null, uptimeSeconds: null };
@@ -152,7 +152,7 @@ export async function readPresence(deps: HousekeepingDeps, site: SiteRef): Promi
  * The reboot: the owner's only (an admin logged in, or the terminal), for the router they confirmed by its
  * identity (another router at that site now: nothing is sent), audited once the router took it.
  */
-export async function rebootRouter(
+async function rebootRouter(
   deps: HousekeepingDeps,
   site: SiteRef,
   actor: Actor,

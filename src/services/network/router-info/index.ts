@@ -7,7 +7,7 @@ import type { RouterInfo, RouterInfoService } from '../../types';
 const num = (v: string | undefined) =>
   v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v);
 
-export interface RouterInfoOptions {
+interface RouterInfoOptions {
   /** Re-run on every test, so "Test router connection" also shows a problem fixed (or made) just now. */
   checks?: RouterChecksService;
   /** How long a connection attempt may take (ROUTER_TIMEOUT_SECONDS): the first one is waited for. */

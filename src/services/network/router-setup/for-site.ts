@@ -10,7 +10,7 @@ import type { SiteView } from '../../business/sites/types';
 import { setupWants, systemLookups, type WantsLookups } from './wants';
 import { isRadiusClient } from '../../../domain/site-mode';
 
-export interface SiteSetupConfig {
+interface SiteSetupConfig {
   portalUrl: string;
   port: number;
   /** Host names customers must reach before logging in (payment pages), from the composition. */

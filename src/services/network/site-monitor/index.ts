@@ -19,7 +19,7 @@ import { connectsToRouter } from '../site-stack/mode';
 import type { CredentialsBox } from '../../business/sites/credentials';
 import { DEFAULT_SITE_ID, type SiteError, type SiteRow, type SiteStatus } from '../../business/sites/types';
 
-export const SITE_READ_SECONDS = 60;
+const SITE_READ_SECONDS = 60;
 
 export interface SiteMonitor {
   /** Connects every stored site (server start). */
@@ -38,7 +38,7 @@ export interface SiteMonitor {
 }
 
 /** Whatever drives a site's router on the monitor's connection (src/services/network/site-stack). */
-export interface Attached {
+interface Attached {
   /** Before the connection starts. */
   start?(): Promise<void>;
   close(): Promise<void>;
@@ -46,7 +46,7 @@ export interface Attached {
   safeMode?(): SiteError | null;
 }
 
-export interface SiteMonitorOptions {
+interface SiteMonitorOptions {
   config: AppConfig;
   db: Db;
   clock: Clock;

@@ -76,7 +76,7 @@ export function siteVouchers(
   return createVoucherService(deps, { profiles, loginsOf, roamingElsewhere: opts.roamingElsewhere });
 }
 
-export type SiteUsage = UsageService & { close(): void; online(): Promise<number | undefined> };
+type SiteUsage = UsageService & { close(): void; online(): Promise<number | undefined> };
 
 /** The site's usage: the mode's source and enforcer, each cycle with the mode's step and the shop's after it. */
 export function siteUsage(

@@ -7,7 +7,7 @@ import { nextStamp } from '../../../lib/stamp';
 import type { UsageSource } from '../usage/source';
 import type { SessionParts } from './parts';
 
-export interface SubscribersSeen {
+interface SubscribersSeen {
   /** The mode's source, remembering how many PPP sessions each reading carried. */
   source: UsageSource;
   /** PPP sessions online as last seen: the poll's reading or the parts' count, whichever is newer. */

@@ -98,7 +98,7 @@ export function claimedMacs(state: LoadedState, now: number): Set<string> {
   return claimed;
 }
 
-export interface EndDeps {
+interface EndDeps {
   db: Knex;
   clock: Clock;
   log: Logger;

@@ -14,7 +14,7 @@ export interface OverLimit {
   voucher: LoadedVoucher;
 }
 
-export interface DeviceLimitPlan {
+interface DeviceLimitPlan {
   /**
    * Sessions the controller did not start and must record: new devices within the count on active vouchers,
    * and every kept session of an unused voucher (its first login, which activates it). Earliest first. Never

@@ -32,10 +32,10 @@ import { speedsAfter } from './subscriber-speeds';
 import { sessionGrowth } from './subscribers';
 import type { WatchReport } from './types';
 
-export type SubscriberWatchReport = Omit<WatchReport, 'subscribers'>;
+type SubscriberWatchReport = Omit<WatchReport, 'subscribers'>;
 
 /** A subscriber the watch may read: online, in service, with a threshold ahead in its cycle. */
-export interface Candidate {
+interface Candidate {
   sub: MeteredSubscriber;
   /** Its login name as the router has it. */
   name: string;

@@ -250,7 +250,7 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
 }
 
 /** The targeted reads to come (cycle.ts), made on first use. */
-export function dueReads(c: Cycle): DueReads {
+function dueReads(c: Cycle): DueReads {
   c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
   return c.memory.watchDue;
 }

@@ -69,7 +69,7 @@ async function currentState(c: Cycle, reading: UsageReading): Promise<LoadedStat
 }
 
 /** One poll: read, book, decide, enforce. */
-export async function runCycle(c: Cycle): Promise<CycleReport> {
+async function runCycle(c: Cycle): Promise<CycleReport> {
   const { clock, router } = c.deps;
   const now = clock.now();
   const before = router.stats.commands;

@@ -21,12 +21,12 @@ import {
   type Cell,
 } from '../../../db/bulk-sql';
 
-export const LAST_POLL_KEY = 'usage.last_poll_at';
+const LAST_POLL_KEY = 'usage.last_poll_at';
 /** When the router last booted, as the last metered poll computed it (see meter.ts bootTimeOf). */
-export const BOOT_TIME_KEY = 'router.boot_time';
+const BOOT_TIME_KEY = 'router.boot_time';
 
 /** Each site's keys: `default` keeps the names it had before sites existed, the others are prefixed with their id. */
-export function pollStateKeys(siteId: number): { lastPoll: string; bootTime: string } {
+function pollStateKeys(siteId: number): { lastPoll: string; bootTime: string } {
   if (siteId === 1) return { lastPoll: LAST_POLL_KEY, bootTime: BOOT_TIME_KEY };
   return { lastPoll: `site.${siteId}.${LAST_POLL_KEY}`, bootTime: `site.${siteId}.${BOOT_TIME_KEY}` };
 }
@@ -167,7 +167,7 @@ function stagedCells(d: DeviceWrite): Cell[] {
  * transaction begins, so the poll's per-device objects die young instead of living through the transaction's
  * round trips (and being promoted to V8's old generation with 10,000 devices).
  */
-export interface UsageWrites {
+interface UsageWrites {
   clearBaselines: number[];
   /** Device rows whose only change is that their rates fell to zero: JSON arrays of ids. */
   zeroed: string[];

@@ -6,12 +6,12 @@
  */
 import type { Knex } from 'knex';
 
-export interface Retention {
+interface Retention {
   rawMs: number;
   hourlyMs: number;
 }
 
-export const DEFAULT_RETENTION: Retention = { rawMs: 48 * 3600_000, hourlyMs: 90 * 86400_000 };
+const DEFAULT_RETENTION: Retention = { rawMs: 48 * 3600_000, hourlyMs: 90 * 86400_000 };
 export const COMPACT_EVERY_MS = 3600_000;
 const HOUR = 3600_000;
 const DAY = 86400_000;
@@ -53,7 +53,7 @@ export async function compactSamples(
   });
 }
 
-export interface SeriesQuery {
+interface SeriesQuery {
   since: number;
   bucketSeconds: number;
   voucherCode?: string;

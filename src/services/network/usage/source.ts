@@ -126,7 +126,7 @@ export function bootWindow(
 }
 
 /** The reading a router snapshot gives: its queues' counters and its hotspot sessions. */
-export function readingOf(
+function readingOf(
   snapshot: RouterSnapshot,
   hotspot: ManagedHotspot,
   askedAt: number,
@@ -151,8 +151,7 @@ export async function fromRouter<T>(read: () => Promise<T>): Promise<T> {
 }
 
 /** The router read for a poll. */
-export const readRouter = (hotspot: ManagedHotspot): Promise<RouterSnapshot> =>
-  fromRouter(() => hotspot.snapshot());
+const readRouter = (hotspot: ManagedHotspot): Promise<RouterSnapshot> => fromRouter(() => hotspot.snapshot());
 
 /**
  * The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. `kept`: told of

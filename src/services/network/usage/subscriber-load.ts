@@ -180,7 +180,7 @@ export function cyclesOn(date: string): (t: CycleTerms) => Cycle {
 }
 
 /** The login names (lower case) of a site's subscribers in service, as the poll's PPP read filters its sessions. */
-export interface SubscriberNames {
+interface SubscriberNames {
   /** Undefined while the site has no subscriber in service. The set is shared between reads: never change it. */
   at(siteId: number): Promise<ReadonlySet<string> | undefined>;
   close(): void;

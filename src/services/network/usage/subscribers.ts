@@ -32,7 +32,7 @@ import type { MeteredSubscriber } from './subscriber-load';
 import { speedsAfter } from './subscriber-speeds';
 export { meteredSubscribers } from './subscriber-load';
 
-export interface SubscriberBooking {
+interface SubscriberBooking {
   /** Counted bytes booked by this poll. */
   bytes: number;
   /**
@@ -94,7 +94,7 @@ const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapB
 const CHUNK = 500;
 
 /** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
-export function sessionGrowthEachWay(
+function sessionGrowthEachWay(
   s: Pick<SubscriberSessionReading, 'up' | 'down'>,
   b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
 ): { up: number; down: number } {
@@ -135,7 +135,7 @@ function chunks<T>(xs: readonly T[]): T[][] {
  * growth (the source's own figure where it has one); 0 for a session first seen now. Two readings moments
  * apart keep the speed said before: a few bytes over a few milliseconds say nothing.
  */
-export function sessionRate(
+function sessionRate(
   s: Pick<SubscriberSessionReading, 'up' | 'down' | 'rateUp' | 'rateDown'>,
   b: Pick<Baseline, 'up' | 'down' | 'seenAt' | 'rateUp' | 'rateDown'> | undefined,
   now: number,

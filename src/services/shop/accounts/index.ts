@@ -24,8 +24,6 @@ import {
 } from './rows';
 import { createAccount, removeAccount, updateAccount } from './changes';
 
-export { credentialStamp, tokenHash } from './rows';
-
 export function createAccountService(deps: ShopDeps, admins: AdminAccountService): AccountService {
   const { db } = deps;
   const ledger = { db, clock: deps.clock, audit: deps.audit };

@@ -61,7 +61,7 @@ export function remittanceAmount(amount: unknown): number {
 export const yesFlag = (v: unknown): boolean =>
   v === true || (typeof v === 'string' && ['true', 'yes', 'on', '1'].includes(v.trim().toLowerCase()));
 
-export type LedgerDeps = Pick<ShopDeps, 'db' | 'clock' | 'audit'>;
+type LedgerDeps = Pick<ShopDeps, 'db' | 'clock' | 'audit'>;
 
 /**
  * Records money handed over by the reseller `account`. Above what it owes now (or when it owes nothing): 409

@@ -25,7 +25,7 @@ export interface Row {
  * What a login session was opened against: the row, its role and its password (a hash of their hash). A new
  * password or role gives a new stamp, so every session opened before it stops at its next request.
  */
-export const credentialStamp = (r: Pick<Row, 'id' | 'role' | 'password_hash'>): string =>
+const credentialStamp = (r: Pick<Row, 'id' | 'role' | 'password_hash'>): string =>
   crypto
     .createHash('sha256')
     .update(`${Number(r.id)}\n${r.role ?? 'owner'}\n${r.password_hash ?? ''}`)

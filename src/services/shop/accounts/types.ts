@@ -2,7 +2,7 @@
  * The accounts' contract (index.ts): the cashiers and resellers the owner makes, their bearer tokens, a
  * reseller's balance and remittances, and each account's end-of-shift sales.
  */
-import type { AccountRole, Role } from '../../../domain/roles';
+import type { Role } from '../../../domain/roles';
 import type { ResellerBalance } from '../../../domain/reseller';
 import type { Actor } from '../../business/audit/actor';
 import type { SubscriberTakings, VoidedCharge } from '../reports/money-in';
@@ -132,5 +132,3 @@ export interface AccountService {
     until: number,
   ): Promise<ShiftMoney>;
 }
-
-export type { AccountRole };

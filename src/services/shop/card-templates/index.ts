@@ -15,13 +15,7 @@ import type { CardTemplate } from '../../../domain/card-template';
 import type { ShopDeps } from '../../deps';
 import type { ProfileService } from '../../types';
 import type { TemplateScope, ResolvedTemplate, CardTemplateService } from './types';
-export type {
-  TemplateScope,
-  TemplateSource,
-  ResolvedTemplate,
-  CardTemplateOverview,
-  CardTemplateService,
-} from './types';
+export type { TemplateScope, TemplateSource, CardTemplateService } from './types';
 
 interface Key {
   scope: 'shop' | 'profile' | 'batch';

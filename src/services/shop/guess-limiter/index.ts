@@ -37,11 +37,11 @@ export type { Asker, GuessTicket } from './types';
  * How many devices the routers see behind an address: 1 when the address is a hotspot device's own (the
  * controller on the hotspot LAN), the router's host count when it is not (NAT, or a branch over the internet).
  */
-export type DevicesBehind = (address: string) => Promise<number>;
+type DevicesBehind = (address: string) => Promise<number>;
 /** Whether a router sees this MAC at this IP now. */
-export type SeesDevice = (mac: string, ip: string) => Promise<boolean>;
+type SeesDevice = (mac: string, ip: string) => Promise<boolean>;
 
-export interface GuessLimiterOptions {
+interface GuessLimiterOptions {
   freeAttempts?: number;
   /** Wrong codes per minute across all askers before the shop-wide ceiling applies. */
   globalPerMinute?: number;

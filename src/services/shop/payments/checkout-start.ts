@@ -10,8 +10,8 @@ import { GatewayError, type CheckoutRequest, type PaymentGateway } from '../../.
 import type { ShopDeps } from '../../deps';
 
 /** Checkouts one payer (a subscriber, a phone) may start in the window: each is a call to the gateway, watched for hours. */
-export const CHECKOUT_STARTS = 5;
-export const CHECKOUT_STARTS_WINDOW_MS = 10 * 60_000;
+const CHECKOUT_STARTS = 5;
+const CHECKOUT_STARTS_WINDOW_MS = 10 * 60_000;
 
 /** RateLimitedError (with the seconds to wait) when the payer `where` names started CHECKOUT_STARTS in the window. */
 export async function assertFewStarts(
@@ -31,7 +31,7 @@ export async function assertFewStarts(
 }
 
 /** A pending payment: what it buys (`row`), its amount and the customer's language, watched for `watchMs`. */
-export interface PendingPayment {
+interface PendingPayment {
   row: Record<string, unknown>;
   amount: number;
   lang: string | undefined;

@@ -24,9 +24,9 @@ import type { BillPayments, GatewayInEffect, LearnOutcome, PaymentService, Payme
 export type * from './types';
 
 /** PayMongo refuses a checkout below ₱20.00 (parameter_below_minimum). */
-export const MIN_AMOUNT = 2000;
+const MIN_AMOUNT = 2000;
 
-export interface PaymentServiceOptions {
+interface PaymentServiceOptions {
   redemption: RedemptionService;
   /** A paid voucher for a device whose code still runs joins that code (self-service redeemHeld; credit.ts). */
   join?: CreditDeps['join'];

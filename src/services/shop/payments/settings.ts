@@ -82,7 +82,7 @@ const parsers: Record<PaymentField, (v: unknown) => string> = {
   },
 };
 
-export type PaymentSettingsStore = SealedSettingsStore<PaymentField, PaymentsConfig, PaymentSettingsView>;
+type PaymentSettingsStore = SealedSettingsStore<PaymentField, PaymentsConfig, PaymentSettingsView>;
 
 /** `env` is read on every call: the demo points it at its own simulated gateway after start. */
 export function paymentSettingsStore(

@@ -48,7 +48,7 @@ export function monthlyPlansRefusal(names: readonly string[]): string {
  * list (`HOME10: `). Checked where a plan is written (the admin, an import, profiles.json), not where one is read,
  * so a plan stored before this rule still opens.
  */
-export function monthlyFeeProblem(p: Profile, field = 'price'): ValidationError | undefined {
+function monthlyFeeProblem(p: Profile, field = 'price'): ValidationError | undefined {
   if (p.billing !== 'monthly' || p.price > 0) return undefined;
   return new ValidationError(
     field,
@@ -64,7 +64,7 @@ export function assertMonthlyFees(profiles: readonly Profile[], fieldOf = (_i: n
 }
 
 /** A monthly fee above this (centavos, ₱10,000) is asked about before it is billed to every subscriber on it. */
-export const MONTHLY_FEE_ASKED = 1_000_000;
+const MONTHLY_FEE_ASKED = 1_000_000;
 /** A fee raised to this many times what it was is asked about too (999 → 9,990: a zero too many). */
 const RAISE_ASKED = 5;
 

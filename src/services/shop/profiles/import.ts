@@ -25,7 +25,7 @@ import {
 const APPLIED_KEY = 'internal.profiles_file_applied';
 
 /** A profiles.json file read and checked; every problem is the operator's to fix, so all are 400s. */
-export function readProfilesFile(file: string): Profile[] {
+function readProfilesFile(file: string): Profile[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -24,7 +24,7 @@ export async function parseSiteChoice(db: Knex, value: unknown): Promise<SiteCho
 }
 
 /** The name of a site by id, for messages (a removed site reads as "a removed site"). */
-export async function siteName(db: Knex, id: number | null): Promise<string> {
+async function siteName(db: Knex, id: number | null): Promise<string> {
   if (id === null) return 'every site';
   const row = (await db('sites').where({ id }).first('name')) as { name: string } | undefined;
   return row ? `the site ${row.name}` : 'a removed site';

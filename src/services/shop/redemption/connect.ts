@@ -107,7 +107,7 @@ export const routerLogin: DeviceLogin = {
  * the router's first round trip); the device's queue and MAC binding wait until the claim is known to be won.
  * A claim lost to another device undoes the login; a login that fails releases the claim.
  */
-export async function connect(
+async function connect(
   r: RedemptionDeps,
   kind: Claim,
   a: Attempt,

@@ -128,7 +128,7 @@ export async function redeem(
   }
 }
 
-export interface FoundVoucher {
+interface FoundVoucher {
   row: VoucherRow;
   profileName: string;
   profile: Profile;

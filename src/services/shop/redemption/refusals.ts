@@ -108,7 +108,7 @@ function refusal(err: RouterError, users: number): AppError | undefined {
 }
 
 /** The router's user profile lets fewer devices use one code than the code's plan sells. */
-export const fewerDevicesOnRouter = () =>
+const fewerDevicesOnRouter = () =>
   new AppError(
     'ROUTER_DEVICE_LIMIT',
     "The hotspot lets fewer devices use one code than this code's plan allows. Your code was not used on this device; please ask the shop.",

@@ -50,7 +50,7 @@ export function soldCharges(db: Db, from: number, to: number, siteId?: number): 
 }
 
 /** Credits given to customers (a downgrade), as `c` with its voucher `v`. */
-export function givenCredits(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
+function givenCredits(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
   return charges(db, from, to, siteId).where('c.credit', '>', 0);
 }
 
@@ -76,7 +76,7 @@ export function chargeSalesLabel(kind: string): string {
 }
 
 /** The line of a kind's credits. */
-export function chargeCreditsLabel(kind: string): string {
+function chargeCreditsLabel(kind: string): string {
   return KIND_LABELS[kind]?.credits ?? `Credits (${kindWords(kind).toLowerCase()})`;
 }
 

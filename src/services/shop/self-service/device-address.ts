@@ -12,7 +12,7 @@ import { addressesOf } from '../../business/sites/dispatch';
 import type { SelfSites, SelfSitesSource } from './sites';
 import { macOrNull } from './shared';
 
-export interface DeviceAsker {
+interface DeviceAsker {
   provenMac: string | null;
   peerIp: string | null;
 }

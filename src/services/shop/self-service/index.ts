@@ -16,22 +16,12 @@ import { moveOfflineMinutes, movesPerDay, setMoveOfflineMinutes, setMovesPerDay 
 import { createQueuedCodes } from './queued';
 import { redeem, redeemHeld } from './redeem';
 import { VoucherLocks } from './shared';
-import { createSelfSites, type SelfSite, type SelfSitesSource } from './sites';
+import { createSelfSites, type SelfSitesSource } from './sites';
 import { status } from './status';
 import { afterCycle, pauseOrResume, reconnect, startQueued } from './steps';
 import type { SelfService } from './types';
 
-export type {
-  Asker,
-  PauseState,
-  SelfRedeemInput,
-  SelfRedeemResult,
-  SelfService,
-  SelfServiceStatus,
-  TopUpOutcome,
-} from './types';
-export type { SelfSite, SelfSitesSource };
-export { MOVE_OFFLINE_MINUTES_KEY, MOVES_PER_DAY_KEY } from './move-settings';
+export type { Asker, PauseState, SelfRedeemResult, SelfServiceStatus } from './types';
 
 export function createSelfService(
   deps: SiteDeps,

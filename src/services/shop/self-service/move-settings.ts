@@ -8,8 +8,8 @@ import {
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
 
-export const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
-export const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';
+const MOVES_PER_DAY_KEY = 'portal.moves_per_day';
+const MOVE_OFFLINE_MINUTES_KEY = 'portal.move_offline_minutes';
 
 /** One stored number: its reader (the default when none is stored or it no longer parses) and its writer. */
 function storedNumber(key: string, fallback: number, parse: (v: unknown) => number) {

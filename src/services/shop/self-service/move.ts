@@ -22,7 +22,7 @@ import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
 import { eventTimes, meterNow, unreachable, waitText, type Voucher } from './shared';
 
-export type MoveOutcome =
+type MoveOutcome =
   { kind: 'moved'; result: RedeemResult; from: string } | { kind: 'confirm'; message: string };
 
 export function createMoves(

@@ -41,7 +41,7 @@ import * as voucherDevices from '../voucher-devices';
  * What pausing works with: the site's services, its poll (to count usage first), its logins (refused while
  * paused), its sessions and redemption.
  */
-export interface PauseDeps {
+interface PauseDeps {
   deps: SiteDeps;
   usage: Pick<UsageService, 'runCycle'>;
   redemption: Pick<RedemptionService, 'redeem'>;
@@ -61,7 +61,7 @@ export function createPauses(deps: SiteDeps, d: Omit<PauseDeps, 'deps'>) {
 }
 
 /** The voucher's pause as the status page shows it. */
-export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
+async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
   const now = p.deps.clock.now();
   const pausedAt = v.row.paused_at ?? null;
   return {
@@ -74,7 +74,7 @@ export async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> 
 }
 
 /** Pauses the voucher: its time used so far counted, then its devices logged out. */
-export async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promise<PauseState> {
+async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promise<PauseState> {
   const { db, clock, log } = p.deps;
   const { sessions } = p;
   if (v.row.paused_at !== null && v.row.paused_at !== undefined) return pauseState(p, v);
@@ -152,7 +152,7 @@ async function pausedElsewhere(p: PauseDeps, v: Voucher): Promise<PauseState> {
  * can try again; a pause past its longest ends all the same (the device logs in itself when it is back). `login`:
  * a device of the code is online already (a login the controller made), so only the pause ends.
  */
-export async function resumeVoucher(
+async function resumeVoucher(
   p: PauseDeps,
   v: Voucher,
   mac: string,
@@ -265,7 +265,7 @@ async function recordResume(
  * voucher paused before it logs its device out, so its device still shows online and would read as "logged in
  * again".
  */
-export async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'>): Promise<void> {
+async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'>): Promise<void> {
   const { db } = p.deps;
   // This site's paused vouchers: each site's cycle ends its own pauses, on its own router.
   const rows = (await db('vouchers')

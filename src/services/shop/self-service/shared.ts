@@ -35,7 +35,7 @@ export const notYourDevice = () =>
 export const noActiveVoucher = () =>
   new AppError('NO_ACTIVE_VOUCHER', 'This device has no code with time left.', 404);
 
-export const safeModeRefusal = () =>
+const safeModeRefusal = () =>
   new AppError(
     'SAFE_MODE',
     'The hotspot is being set up by the shop. Nothing was changed; please ask the shop for help.',

@@ -13,8 +13,6 @@ import { loadOrCreateKey, secretBox, type SecretBox } from './secrets';
 import { VendoRowCache } from './store';
 import type { VendoService } from './types';
 
-export type { VendoService } from './types';
-
 export function createVendoService(
   deps: ShopDeps,
   d: {

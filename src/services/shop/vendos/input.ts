@@ -9,8 +9,8 @@ import type { ProfileService } from '../../types';
 import type { VendoRow } from './store';
 import type { VendoInput } from './types';
 
-export const MIN_WINDOW_SECONDS = 20;
-export const MAX_WINDOW_SECONDS = 600;
+const MIN_WINDOW_SECONDS = 20;
+const MAX_WINDOW_SECONDS = 600;
 export const DEFAULT_WINDOW_SECONDS = 60;
 
 export interface Parsed {

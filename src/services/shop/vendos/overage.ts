@@ -21,7 +21,7 @@ import type { FinishResult } from './types';
 import { reloginDevice, sum, type VendoPortalDeps } from './window';
 
 /** A device's voucher waiting at its cap, with the extra data its plan sells. */
-export interface WaitingVoucher {
+interface WaitingVoucher {
   row: VoucherRow;
   profile: Profile;
   profileName: string;

@@ -45,7 +45,7 @@ export function vendoPortal(deps: ShopDeps, d: Omit<VendoPortalDeps, 'deps'>) {
 }
 
 /** The vendos the portal offers (a site's and the shared ones), with whether each is online and free. */
-export async function portalList(deps: ShopDeps, siteId?: number | null) {
+async function portalList(deps: ShopDeps, siteId?: number | null) {
   const { db, clock } = deps;
   const now = clock.now();
   const rows = (await db('vendos')
@@ -67,7 +67,7 @@ export async function portalList(deps: ShopDeps, siteId?: number | null) {
 }
 
 /** The device's saved credit (0 for a MAC that is not one). */
-export async function savedCredit(deps: ShopDeps, macInput: string): Promise<number> {
+async function savedCredit(deps: ShopDeps, macInput: string): Promise<number> {
   let mac: string;
   try {
     mac = normaliseMac(macInput);
@@ -87,7 +87,7 @@ type StartAsker = { peerIp: string | null; provenMac: string | null };
  * leaves the device's window at another box alone (someone on the WiFi naming another device gains nothing
  * and takes nothing from it).
  */
-export async function start(
+async function start(
   p: VendoPortalDeps,
   input: StartInput,
   asker: StartAsker = { peerIp: null, provenMac: null },
@@ -181,7 +181,7 @@ async function openWindow(
 }
 
 /** A window as the customer's page shows it: its credit, the saved credit it may spend, and the time it buys. */
-export async function session(deps: ShopDeps, id: string): Promise<SessionView> {
+async function session(deps: ShopDeps, id: string): Promise<SessionView> {
   const { db, clock } = deps;
   let s = await requireSession(db, id);
   const now = clock.now();
@@ -209,10 +209,7 @@ export async function session(deps: ShopDeps, id: string): Promise<SessionView> 
 }
 
 /** The device that started a window, for the web layer's ownership check. */
-export async function ownerOf(
-  deps: ShopDeps,
-  id: string,
-): Promise<{ mac: string; proven: boolean } | undefined> {
+async function ownerOf(deps: ShopDeps, id: string): Promise<{ mac: string; proven: boolean } | undefined> {
   const row = (await deps.db('vendo_sessions').where({ id }).first('mac', 'proven')) as
     { mac: string; proven: boolean | number } | undefined;
   return row ? { mac: row.mac, proven: Boolean(row.proven) } : undefined;

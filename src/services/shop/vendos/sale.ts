@@ -24,7 +24,7 @@ export async function activeVoucherOfDevice(
 }
 
 /** A code in the shop's style that no voucher has, in any case (codes are unique case-blind, migration 0024). */
-export async function newCode(trx: Knex, { alphabet, length, prefix }: CodeStyle): Promise<string> {
+async function newCode(trx: Knex, { alphabet, length, prefix }: CodeStyle): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const [code] = generateCodes(1, { alphabet, length, prefix }, crypto.randomBytes);
     if (!(await trx('vouchers').whereRaw('UPPER(code) = ?', [code.toUpperCase()]).first('id'))) return code;

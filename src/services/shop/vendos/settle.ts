@@ -30,7 +30,7 @@ export function coinsKept(err: unknown): unknown {
 }
 
 /** A Done still `finishing` after this long was interrupted (controller stopped). */
-export const FINISH_GRACE_MS = 60_000;
+const FINISH_GRACE_MS = 60_000;
 
 /** Puts a Done that did not get the device online back: coins unspent, the window as it was. */
 export async function undoFinish(

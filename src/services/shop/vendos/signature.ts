@@ -8,17 +8,12 @@ import crypto from 'node:crypto';
 /** A request more than this far from the controller's clock is refused (replays, a board with no time). */
 export const MAX_SKEW_SECONDS = 300;
 
-export function signatureBase(
-  timestamp: string,
-  method: string,
-  path: string,
-  body: Buffer | string,
-): Buffer {
+function signatureBase(timestamp: string, method: string, path: string, body: Buffer | string): Buffer {
   const head = Buffer.from(`${timestamp}\n${method.toUpperCase()}\n${path}\n`, 'utf8');
   return Buffer.concat([head, typeof body === 'string' ? Buffer.from(body, 'utf8') : body]);
 }
 
-export function sign(
+function sign(
   secret: string,
   timestamp: string,
   method: string,

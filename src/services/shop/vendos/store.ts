@@ -5,7 +5,7 @@ import { AppError } from '../../../domain/errors';
 import type { VendoView } from './types';
 
 /** A vendo that has not polled for this long shows as offline. */
-export const OFFLINE_AFTER_MS = 2 * 60_000;
+const OFFLINE_AFTER_MS = 2 * 60_000;
 export const isOnline = (row: Pick<VendoRow, 'last_seen_at'>, now: number) =>
   row.last_seen_at !== null && now - Number(row.last_seen_at) < OFFLINE_AFTER_MS;
 export const SAVED_CREDIT_KEY = 'vendo.saved_credit_hours';
@@ -48,7 +48,7 @@ export interface SessionRow {
  * seconds, dropped at once when this process changes a vendo (edit, secret, switch off). A change made by the
  * terminal menu (another process) takes effect within ROW_CACHE_MS.
  */
-export const ROW_CACHE_MS = 5_000;
+const ROW_CACHE_MS = 5_000;
 export class VendoRowCache {
   private readonly rows = new Map<string, { row: VendoRow | undefined; at: number }>();
   constructor(private readonly now: () => number) {}
@@ -66,7 +66,7 @@ export class VendoRowCache {
   }
 }
 
-export const vendoNotFound = (id: string) =>
+const vendoNotFound = (id: string) =>
   new AppError('VENDO_NOT_FOUND', `No vendo "${id.slice(0, 40)}"`, 404, 'vendo');
 
 export async function requireVendo(db: Knex, id: unknown): Promise<VendoRow> {
@@ -94,7 +94,7 @@ export async function busyVendos(db: Knex, now: number, of?: VendoRow[]): Promis
 }
 
 /** Coins since the last collection, per vendo. */
-export async function cashSinceCollection(
+async function cashSinceCollection(
   db: Knex,
 ): Promise<Map<string, { expected: number; coins: number; since: number | null }>> {
   const rows: { vendo_id: string; expected: number | null; coins: number; since: number | null }[] = await db(

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { statements } from '../../../db/statements';
 
 /** The claim's mark: a login in progress since `login_pending_at`, by `claim_server`, that activated the voucher or not. */
-export interface PendingMark {
+interface PendingMark {
   login_pending_at: number;
   claim_activated: boolean;
   claim_server: string | null;

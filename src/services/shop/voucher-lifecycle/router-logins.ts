@@ -58,7 +58,7 @@ export async function activateFromRouterSession(
 /** How long a redemption may take before its unconfirmed claim counts as interrupted (3 round trips at most). */
 export const LOGIN_GRACE_MS = 60_000;
 
-export interface SettledLogins {
+interface SettledLogins {
   /** Claims whose device is online on the router: confirmed (`activated`: the claim was the voucher's first use). */
   finished: Array<{ voucherId: number; mac: string; ip: string | null; activated: boolean }>;
   /** Claims whose device never got online: undone (voucher code masked by the caller for logs). */

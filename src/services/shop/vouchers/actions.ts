@@ -30,7 +30,7 @@ export interface VoucherSteps {
 
 type Generated = Awaited<ReturnType<VoucherService['generate']>>;
 
-export async function reload(v: VoucherSteps, id: number): Promise<VoucherRow> {
+async function reload(v: VoucherSteps, id: number): Promise<VoucherRow> {
   return (await v.deps.db('vouchers').where({ id }).first()) as VoucherRow;
 }
 

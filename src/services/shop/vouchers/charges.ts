@@ -21,7 +21,7 @@ import { toVoucherState, type ProfileRow, type VoucherRow } from './state';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
 import { ProfileCache } from './queries';
 
-export const PLAN_CHANGE = 'plan_change';
+const PLAN_CHANGE = 'plan_change';
 
 export interface PlannedChange extends PlanChangePreview {
   row: VoucherRow;

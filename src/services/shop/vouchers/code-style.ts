@@ -29,7 +29,7 @@ import type { PortalCodeEntry } from './types';
 export type { PortalCodeEntry } from './types';
 
 /** Where the style is kept. `pass_*`, not `password_*`: the settings' audit hides values of keys named so. */
-export const STYLE_SETTINGS = {
+const STYLE_SETTINGS = {
   alphabet: 'voucher.code_alphabet',
   length: 'voucher.code_length',
   prefix: 'voucher.prefix',
@@ -155,7 +155,7 @@ export async function portalCodeEntry(
  * shop went back to passwords that are the code (the cards already printed still carry theirs). One probe of a
  * partial index (migration 0023), empty in a shop that never used passwords.
  */
-export async function passwordsInUse(db: Knex): Promise<boolean> {
+async function passwordsInUse(db: Knex): Promise<boolean> {
   const row = await db('vouchers')
     .whereNotNull('password')
     .whereIn('status', ['unused', 'active'])

@@ -41,7 +41,7 @@ const conflict = () =>
     409,
   );
 
-export interface ExtendOptions {
+interface ExtendOptions {
   /** Above a day: asked first (CONFIRM_REQUIRED otherwise). */
   confirmed?: boolean;
   /**
@@ -56,11 +56,7 @@ export interface ExtendOptions {
 }
 
 /** The price a counter sale of `seconds` takes: the one given (0–₱100,000), or the plan's pro-rata price. */
-export function counterPrice(
-  given: unknown,
-  plan: { price: number; validitySeconds: number },
-  seconds: number,
-) {
+function counterPrice(given: unknown, plan: { price: number; validitySeconds: number }, seconds: number) {
   if (given !== undefined && given !== null && given !== '') return parsePrice(given, 'price');
   const price = extensionPrice(plan.price, plan.validitySeconds, seconds);
   if (price > MAX_PRICE_CENTAVOS)

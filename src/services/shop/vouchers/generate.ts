@@ -23,7 +23,7 @@ import { lockAccount, resellerBalance } from '../accounts/reseller-ledger';
 import type { GenerateInput, ProfileRecord } from '../../types';
 import { codeStyleFor, newPassword } from './code-style';
 
-export interface GeneratePlan {
+interface GeneratePlan {
   profile: ProfileRecord;
   count: number;
   /** The shop's code style with the batch's overrides, checked against the guessing floor. */

@@ -39,7 +39,7 @@ export interface PausedView {
 }
 
 /** An unused code kept for a device: sold, neither stock nor a card to print again. */
-export const isQueued = (row: Pick<HeldRow, 'status' | 'queued_mac'>): boolean =>
+const isQueued = (row: Pick<HeldRow, 'status' | 'queued_mac'>): boolean =>
   row.status === 'unused' && row.queued_mac != null;
 
 /** Narrows a query on vouchers (as `alias`) to the cards still for sale: unused and not queued on a device. */

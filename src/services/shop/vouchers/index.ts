@@ -20,7 +20,7 @@ import { voucherExtension } from './extension';
 import { voucherChargeVoid } from './charge-void';
 import type { Logins } from './logins';
 
-export interface VoucherServiceOptions {
+interface VoucherServiceOptions {
   profiles: ProfileService;
   /**
    * Where a site's vouchers live as logins (a hotspot user on its router, or FreeRADIUS rows: the site's mode

@@ -59,7 +59,7 @@ const raced = () =>
   );
 
 /** What one purchase bought: `offers` × the plan's offer, for `amount` centavos (its voucher_charges row). */
-export interface OverageCharge {
+interface OverageCharge {
   chargeId: number;
   offers: number;
   bytes: number;
@@ -116,7 +116,7 @@ export async function recordOverage(
 }
 
 /** The voucher's state as the domain reads it, and the refusal when it cannot buy extra data now. */
-export function checkOverage(
+function checkOverage(
   row: VoucherRow,
   profile: Profile,
   profileName: string,

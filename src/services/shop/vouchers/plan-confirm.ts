@@ -19,7 +19,7 @@ import type { PlanChangePreview } from './charge-types';
 import type { PlannedChange } from './charges';
 
 /** How much use (seconds) may pass between the quote shown and the move, its figure still standing. */
-export const CONFIRM_WINDOW_SECONDS = 600;
+const CONFIRM_WINDOW_SECONDS = 600;
 
 /** 409 CONFIRM_REQUIRED: the confirmed figure is not one the move may keep; `preview` is the quote now. */
 export class QuoteChangedError extends AppError {

@@ -8,9 +8,9 @@ import { parseQuickCount, quickPrintPaper, type SheetLayout } from '../../../dom
 import type { CardTemplateService } from '../card-templates';
 import type { Actor, GenerateInput, VoucherView } from '../../types';
 
-export const QUICK_PRINT_NOTE = 'Quick print';
+const QUICK_PRINT_NOTE = 'Quick print';
 
-export interface QuickPrintInput {
+interface QuickPrintInput {
   profile: string;
   /** As typed; default 1, at most QUICK_PRINT_MAX. */
   count?: unknown;
@@ -18,7 +18,7 @@ export interface QuickPrintInput {
   site?: string | number;
 }
 
-export interface QuickPrintResult {
+interface QuickPrintResult {
   batchId: number;
   codes: string[];
   paper: SheetLayout;

@@ -34,7 +34,7 @@ interface ToolbarLink {
   current: boolean;
 }
 
-export interface SheetPageOptions {
+interface SheetPageOptions {
   /** The address of this sheet with other choices (the toolbar's links); unused when standalone. */
   hrefFor?: (c: SheetChoice) => string;
   /** Where "Back" goes (the batch page); empty = no back link. */
@@ -48,7 +48,7 @@ export interface SheetPageOptions {
 }
 
 /** How every card of a sheet looks: views/sheets/_card.ejs reads it. */
-export interface CardLook {
+interface CardLook {
   template: CardTemplate;
   colours: CardColours;
   lines: CardLines;
@@ -73,7 +73,7 @@ function hintFor(target: CardLinkTarget, qr: boolean, t: Translator['t']): strin
   return target.kind === 'login' ? t('card.hint_scan') : t('card.hint_scan_or_type');
 }
 
-export interface CardsInput {
+interface CardsInput {
   cards: (SheetCard & { qr: string })[];
   template: CardTemplate;
   shop: string;

@@ -44,7 +44,7 @@ export interface SheetCard {
  * A plan's time as the card prints it, in the card's language: online time (it counts only while the phone is
  * online) says so, and that it can pause (src/domain/self-service.ts pauseRefusal: every timed uptime plan can).
  */
-export function cardValidity(v: Pick<VoucherView, 'staff'>, profile: Profile, lang: CardLanguage): string {
+function cardValidity(v: Pick<VoucherView, 'staff'>, profile: Profile, lang: CardLanguage): string {
   const t = translator(lang).t;
   if (v.staff || profile.validitySeconds === null) return t('card.unlimited');
   const time = formatDurationHuman(profile.validitySeconds);
@@ -70,7 +70,7 @@ export function sheetCard(
   };
 }
 
-export interface SheetOptions {
+interface SheetOptions {
   /** Where the QR codes point (cardLinkTarget). */
   target: CardLinkTarget;
   /** `unused` (default): only codes that can still be sold; `all`: every code of the batch. */

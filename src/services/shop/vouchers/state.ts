@@ -12,13 +12,13 @@ export type { VoucherRow } from './types';
 export { profileFromRow, type ProfileRow } from '../../../domain/profile-row';
 
 /** The profile as it applies to one voucher: admin "extend" adds to the validity. */
-export function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
+function effectiveProfile(profile: Profile, extraSeconds: number): Profile {
   if (profile.validitySeconds === null || !extraSeconds) return profile;
   return { ...profile, validitySeconds: profile.validitySeconds + extraSeconds };
 }
 
 /** Second codes added to a voucher raise its data cap and fair-use threshold by what they brought. */
-export function withExtraData(profile: Profile, extraBytes: number, extraFupBytes: number): Profile {
+function withExtraData(profile: Profile, extraBytes: number, extraFupBytes: number): Profile {
   if (!extraBytes && !extraFupBytes) return profile;
   const out: Profile = { ...profile };
   if (out.dataCapBytes !== undefined && extraBytes) out.dataCapBytes += extraBytes;

@@ -26,7 +26,7 @@ import type {
 /** The gateway's smallest checkout (below it the gateway refuses the checkout), centavos. */
 export const BILL_MIN_AMOUNT = 2000;
 /** The e-wallets a bill is paid with: the two whose payments the subscriber's ledger names (gcash, maya). */
-export const BILL_METHODS = ['gcash', 'paymaya'] as const;
+const BILL_METHODS = ['gcash', 'paymaya'] as const;
 /** Who records a subscriber's online payment, in its payment list and the audit log: the gateway, by its name. */
 export const gatewayActor = (gateway: string): Actor => ({ name: gateway, via: 'system' });
 
@@ -133,7 +133,7 @@ async function startBill(
 }
 
 /** The ledger's name for the gateway's payment source (a gateway may say paymaya for Maya). */
-export function ledgerMethod(source: string | null): 'gcash' | 'maya' | 'other' {
+function ledgerMethod(source: string | null): 'gcash' | 'maya' | 'other' {
   if (source === 'gcash') return 'gcash';
   if (source === 'paymaya' || source === 'maya') return 'maya';
   return 'other';

@@ -84,7 +84,7 @@ function issueOpening(trx: Knex.Transaction, s: FirstInvoiceInput, opts: IssueOp
 }
 
 /** The line of an opening balance's invoice. */
-export const OPENING_LINE = 'Balance brought forward';
+const OPENING_LINE = 'Balance brought forward';
 
 /** A plan changed mid-cycle: an invoice of the old plan's days credited and the new one's charged, or credit. */
 async function planChanged(trx: Knex.Transaction, c: PlanChangeInput, clock: Clock, opts: IssueOpts) {

@@ -46,8 +46,7 @@ export async function creditBalance(db: Knex, subscriberId: number): Promise<num
   return Number(row.n);
 }
 
-export const invoiceNumber = (prefix: string, seq: number): string =>
-  `${prefix}${String(seq).padStart(6, '0')}`;
+const invoiceNumber = (prefix: string, seq: number): string => `${prefix}${String(seq).padStart(6, '0')}`;
 
 /** The `invoices` row of a new invoice numbered `seq`, due on `dueOn`, its amount the sum of its lines. */
 export function invoiceRow(inv: NewInvoice, seq: number, o: IssueOpts, dueOn: string) {

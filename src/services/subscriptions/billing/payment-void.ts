@@ -27,7 +27,7 @@ export const paymentNotFound = () => new AppError('PAYMENT_NOT_FOUND', 'No such 
 const alreadyVoided = (id: number) =>
   new AppError('PAYMENT_VOIDED', `Payment ${id} is void already`, 409, 'payment');
 
-export interface PaymentVoided {
+interface PaymentVoided {
   paymentId: number;
   reversalId: number;
   amount: number;
@@ -38,7 +38,7 @@ export interface PaymentVoided {
   unapplied: Array<{ invoice: string; amount: number }>;
 }
 
-export function readVoidReason(reason: unknown): string {
+function readVoidReason(reason: unknown): string {
   const why = typeof reason === 'string' ? reason.trim() : '';
   if (why.length < 3 || why.length > 200 || [...why].some((ch) => ch < ' '))
     throw new ValidationError('reason', 'say why, in 3 to 200 characters on one line');
@@ -63,7 +63,7 @@ async function creditHeld(trx: Knex.Transaction, subscriberId: number) {
     .filter((r) => r.held > 0);
 }
 
-export async function voidPayment(
+async function voidPayment(
   db: Knex,
   d: { now: number; subscriberId: number; paymentId: number; actor: Actor },
   reason: unknown,

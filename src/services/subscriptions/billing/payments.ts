@@ -97,7 +97,7 @@ function readPayment(input: PaymentInput): PaymentFields {
 }
 
 /** What the subscriber owes now: the open invoices' `due`, oldest first. */
-export async function openInvoices(db: Knex, subscriberId: number): Promise<InvoiceView[]> {
+async function openInvoices(db: Knex, subscriberId: number): Promise<InvoiceView[]> {
   return (
     await loadInvoices(db, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
   ).filter((v) => v.due > 0);

@@ -29,7 +29,7 @@ export interface UsageCycle {
  * A subscriber's cycles, newest first: every row the meter wrote (never deleted), and the current cycle at zero
  * when nothing was booked in it yet.
  */
-export async function usageCycles(db: Knex, subscriberId: number, current: Cycle): Promise<UsageCycle[]> {
+async function usageCycles(db: Knex, subscriberId: number, current: Cycle): Promise<UsageCycle[]> {
   const rows = (await db('subscriber_usage')
     .where({ subscriber_id: subscriberId })
     .orderBy('cycle_start', 'desc')
@@ -62,11 +62,11 @@ export function usageCycleJson(c: UsageCycle) {
   };
 }
 
-export const AGE_BUCKETS = ['not_yet_due', '0-30', '31-60', '61+'] as const;
-export type AgeBucket = (typeof AGE_BUCKETS)[number];
+const AGE_BUCKETS = ['not_yet_due', '0-30', '31-60', '61+'] as const;
+type AgeBucket = (typeof AGE_BUCKETS)[number];
 
 /** Days past the due date (0 or less: not yet due, due today included) into its bucket. */
-export function ageBucket(daysPastDue: number): AgeBucket {
+function ageBucket(daysPastDue: number): AgeBucket {
   if (daysPastDue <= 0) return 'not_yet_due';
   if (daysPastDue <= 30) return '0-30';
   if (daysPastDue <= 60) return '31-60';

@@ -10,7 +10,7 @@ import type { SuspensionEnforcer } from './suspension';
 import type { InvoiceService } from './types';
 import type { SubscriberService } from '../subscribers/types';
 
-export interface BillingRunDeps {
+interface BillingRunDeps {
   /** Scheduled subscribers whose first day has come start first, so their first invoice is this run's. */
   subscribers: Pick<SubscriberService, 'startScheduled'>;
   invoices: Pick<InvoiceService, 'run'>;

@@ -30,7 +30,7 @@ export interface NewSms {
   expiresAt?: number;
 }
 
-export interface ScanContext {
+interface ScanContext {
   now: number;
   /** Facts recorded before this instant are not told (SMS on since, bounded by the look-back). */
   from: number;
@@ -43,7 +43,7 @@ export interface ScanContext {
 }
 
 /** A reminder goes from this hour, shop time, on the day BILLING_REMIND_DAYS before the due date. */
-export const REMIND_HOUR = 9;
+const REMIND_HOUR = 9;
 const CHUNK = 500;
 
 interface Who {
@@ -119,7 +119,7 @@ async function issued(db: Knex, c: ScanContext): Promise<NewSms[]> {
 }
 
 /** When an invoice's reminder may go, and until when, where its subscriber is. */
-export function reminderWindow(dueOn: string, remindDays: number, tz: string): { at: number; until: number } {
+function reminderWindow(dueOn: string, remindDays: number, tz: string): { at: number; until: number } {
   const day = addDays(dueOn, -remindDays);
   return { at: startOfLocalDay(day, tz) + REMIND_HOUR * 3_600_000, until: startOfLocalDay(dueOn, tz) };
 }
@@ -166,7 +166,7 @@ async function suspensions(db: Knex, c: ScanContext): Promise<NewSms[]> {
  * What a subscriber owed and had as credit right after payment `p`, from the ledger's entries up to it (later
  * payments and invoices left out): the payment's SMS tells this even when it goes after a second payment.
  */
-export async function balanceAfter(
+async function balanceAfter(
   db: Knex,
   p: { id: number; subscriber_id: number; created_at: unknown },
 ): Promise<{ owed: number; credit: number }> {

@@ -16,7 +16,7 @@ import { languageOf } from './messages';
 import { enqueue, outboxCounts, type SmsState } from './outbox';
 import { SmsSender, type SendRound, type SmsSenderDeps } from './sender';
 
-export const LOOK_BACK_MS = 2 * 86_400_000;
+const LOOK_BACK_MS = 2 * 86_400_000;
 const SINCE_KEY = 'sms.since';
 
 export interface SmsStatus {
@@ -41,14 +41,14 @@ export interface SmsService {
   run(): Promise<SmsRound>;
 }
 
-export interface SmsDeps extends Omit<SmsSenderDeps, 'db'> {
+interface SmsDeps extends Omit<SmsSenderDeps, 'db'> {
   db: Db;
   config: AppConfig;
   settings: Pick<SettingsService, 'get'>;
 }
 
 /** Semaphore's settings, or undefined while SMS is off. */
-export function semaphoreSettings(config: AppConfig): SemaphoreSettings | undefined {
+function semaphoreSettings(config: AppConfig): SemaphoreSettings | undefined {
   const s = config.billing.sms;
   return s.apiKey ? { apiKey: s.apiKey, apiUrl: s.apiUrl, senderName: s.senderName || undefined } : undefined;
 }

@@ -53,7 +53,7 @@ export function smsShopName(name: string): string {
 }
 
 /** `P1,499.00`: centavos as pesos without the ₱ sign (see above). */
-export function smsAmount(centavos: number): string {
+function smsAmount(centavos: number): string {
   const sign = centavos < 0 ? '-' : '';
   const c = Math.abs(Math.round(centavos));
   const pesos = Math.floor(c / 100).toLocaleString('en-US');
@@ -73,7 +73,7 @@ function say(v: SmsVoice, key: Key, vars: Record<string, string> = {}): string {
 }
 
 /** `Dec 12` (Filipino `Dis 12`) from a shop date `2026-12-12`. */
-export function smsDate(v: SmsVoice, date: string): string {
+function smsDate(v: SmsVoice, date: string): string {
   const [, m, d] = date.split('-').map(Number);
   return `${say(v, 'months').split(' ')[m - 1]} ${d}`;
 }

@@ -9,7 +9,7 @@ import { countsBy } from '../../../db/tally';
 import type { NewSms } from './facts';
 
 export type SmsState = 'pending' | 'retry' | 'sending' | 'sent' | 'unsure' | 'given_up';
-export const SMS_STATES: readonly SmsState[] = ['pending', 'retry', 'sending', 'sent', 'unsure', 'given_up'];
+const SMS_STATES: readonly SmsState[] = ['pending', 'retry', 'sending', 'sent', 'unsure', 'given_up'];
 
 export interface SmsRow {
   id: number;
@@ -186,7 +186,7 @@ export async function markUnsure(db: Knex, before: number): Promise<number> {
   });
 }
 
-export interface OutboxCounts {
+interface OutboxCounts {
   counts: Record<SmsState, number>;
   /** Of the given up, those dropped on purpose: no longer true when their turn came (not a failure). */
   notNeeded: number;

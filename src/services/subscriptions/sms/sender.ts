@@ -28,9 +28,9 @@ import { noLongerTrue } from './facts';
 import { CallLimiter } from './limiter';
 import { claim, dueRows, giveUp, markFailed, markSent, markUnsure, putBack, type SmsRow } from './outbox';
 
-export const MAX_TRIES = 12;
+const MAX_TRIES = 12;
 export const GIVE_UP_MS = 2 * 86_400_000;
-export const STALE_SENDING_MS = 2 * 60_000;
+const STALE_SENDING_MS = 2 * 60_000;
 /** How late past its turn a running controller may try a row: rounds every 15 s, a full limiter's wait. */
 export const LATE_SLACK_MS = 5 * 60_000;
 
@@ -61,7 +61,7 @@ interface Call {
  * Rows of the same text in calls of at most 1,000 distinct numbers, in the order the rows were written; a row in
  * `alone` (its call was refused for a number) in a call of its own.
  */
-export function batch(rows: Array<SmsRow & { to: string }>, alone: ReadonlySet<number> = new Set()): Call[] {
+function batch(rows: Array<SmsRow & { to: string }>, alone: ReadonlySet<number> = new Set()): Call[] {
   const calls: Call[] = [];
   const open = new Map<string, Call[]>();
   for (const r of rows) {

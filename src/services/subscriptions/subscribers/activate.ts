@@ -12,7 +12,7 @@ import { accountNo, loadRows, type LoadedRow } from './store';
 import type { SubscriberView } from './types';
 
 /** What an activation needs of the service around it (index.ts). */
-export type ActivateDeps = Pick<
+type ActivateDeps = Pick<
   ChangeDeps,
   'db' | 'clock' | 'audit' | 'billing' | 'today' | 'loadOne' | 'viewOf' | 'changed' | 'emit'
 >;

@@ -267,7 +267,7 @@ export function typoOpening(n: NewSubscriber): string | undefined {
 }
 
 /** 409 CONFIRM_REQUIRED when the opening balance looks like a typo (typoOpening). */
-export function askTypoOpening(n: NewSubscriber): void {
+function askTypoOpening(n: NewSubscriber): void {
   const question = typoOpening(n);
   if (question === undefined) return;
   const message = `${question} Check it, or confirm it.`;

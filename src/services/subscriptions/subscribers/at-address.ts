@@ -15,13 +15,13 @@ import type { SiteRef } from '../../deps';
 import type { SubscriberAtAddress } from './sign-in';
 
 /** A site as the lookup asks it: its PPP session's login at an address (throws when it cannot be read). */
-export interface PppSite {
+interface PppSite {
   site: SiteRef;
   pppLoginAt(address: string): Promise<string | null>;
 }
 
 /** How long one site may take to say who holds an address. */
-export const ADDRESS_LOOKUP_MS = 1500;
+const ADDRESS_LOOKUP_MS = 1500;
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -31,7 +31,7 @@ import type { ImportOptions, ImportProblem, ImportReport, ImportRow } from './ty
 
 /** The largest file taken (bytes of text) and the most customers in one. */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
-export const IMPORT_MAX_ROWS = 5000;
+const IMPORT_MAX_ROWS = 5000;
 
 /** The columns a file may have, in any order; `plan` is the API's `profile`. */
 export const IMPORT_COLUMNS = [
@@ -162,7 +162,7 @@ function readTable(csv: string, problems: ImportProblem[]): Table | null {
 }
 
 /** A row as the fields a single add takes: `plan` as `profile`, an empty cell left out, the site given. */
-export function rowInput(
+function rowInput(
   columns: readonly string[],
   cells: readonly string[],
   site: SiteRef,

@@ -43,7 +43,7 @@ import {
   subscribersOnline,
 } from '../../network/usage/subscriber-online';
 
-export const SUBSCRIBER_CHANGED = 'subscriber.changed';
+const SUBSCRIBER_CHANGED = 'subscriber.changed';
 
 type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
   profiles: ProfileService;

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-export const GENERATED_PASSWORD_LENGTH = 16;
+const GENERATED_PASSWORD_LENGTH = 16;
 
 export function newSubscriberPassword(): string {
   let out = '';

@@ -54,8 +54,7 @@ export type SubscriberAtAddress = (address: string) => Promise<number | null>;
 /** Where no site is asked (a service built without the sites), no address is known to belong to a subscriber. */
 export const noPppSessionsRead: SubscriberAtAddress = async () => null;
 
-export const wrongLogin = () =>
-  new AppError('SUBSCRIBER_LOGIN', 'Wrong username or password', 401, 'username');
+const wrongLogin = () => new AppError('SUBSCRIBER_LOGIN', 'Wrong username or password', 401, 'username');
 
 /** Compares in constant time whatever the lengths (both sides are hashed first). */
 function sameSecret(a: string, b: string): boolean {

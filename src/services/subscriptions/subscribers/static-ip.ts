@@ -41,14 +41,14 @@ const refuse = (message: string) =>
   new AppError('INVALID_INPUT', message, 400, 'static_ip', { static_ip: message });
 
 /** The site's static pool, or undefined when it has none. */
-export async function sitePool(db: Knex, siteId: number): Promise<StaticPool | undefined> {
+async function sitePool(db: Knex, siteId: number): Promise<StaticPool | undefined> {
   const row = (await db('sites').where({ id: siteId }).first('static_pool')) as
     { static_pool: string | null } | undefined;
   return row?.static_pool ? parseStaticPool(row.static_pool) : undefined;
 }
 
 /** The addresses the site's subscribers in service hold (but `exceptId`'s). */
-export async function usedAddresses(db: Knex, siteId: number, exceptId?: number): Promise<string[]> {
+async function usedAddresses(db: Knex, siteId: number, exceptId?: number): Promise<string[]> {
   const q = db('subscribers')
     .where({ site_id: siteId })
     .whereNotNull('static_ip')

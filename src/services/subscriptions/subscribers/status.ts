@@ -23,7 +23,7 @@ const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
 };
 
 /** Who billing's suspensions are started and ended by, in `subscriber_suspensions`. */
-export const BILLING = 'billing';
+const BILLING = 'billing';
 
 async function noOf(db: Knex, id: number): Promise<string> {
   const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
@@ -69,7 +69,7 @@ function parseUntilPaid(v: unknown): boolean {
   );
 }
 
-export interface StatusDeps extends Pick<
+interface StatusDeps extends Pick<
   ChangeDeps,
   'db' | 'clock' | 'audit' | 'loadOne' | 'viewOf' | 'changed' | 'emit'
 > {

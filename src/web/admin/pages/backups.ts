@@ -11,7 +11,7 @@ import type { BackupFile, BackupService } from '../../../services/business/backu
 import { actorOf, flash, page } from './common';
 
 /** What each format is, in the owner's words. */
-export const FORMAT_WORDS: Record<string, string> = {
+const FORMAT_WORDS: Record<string, string> = {
   sqlite: "SQLite's own copy of the database",
   pgdump: "PostgreSQL's pg_dump",
   export: 'portable export (either database)',

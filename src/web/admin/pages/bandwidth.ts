@@ -14,7 +14,7 @@ import { toAppError } from '../../../lib/error-reply';
 import { PENDING_MESSAGE } from '../../../services/network/bandwidth/json';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
 
-export interface LimitForm {
+interface LimitForm {
   mac: string;
   /** bits/s; null = unlimited that way. */
   up: number | null;
@@ -68,7 +68,7 @@ export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitF
 }
 
 /** Rows per page: a big shop has thousands online, and a cheap phone should not draw them all. */
-export const BANDWIDTH_PAGE_SIZE = 50;
+const BANDWIDTH_PAGE_SIZE = 50;
 
 /**
  * Filter (MAC, IP, voucher or profile contains the text), order and page of the live table. The browser

@@ -3,7 +3,7 @@
  * chart library and no script is needed, and the charts show on a cheap phone without JavaScript.
  */
 
-export interface ChartPoint {
+interface ChartPoint {
   label: string;
   value: number;
   /** Tooltip text (SVG <title>). */

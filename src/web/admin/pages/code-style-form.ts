@@ -14,7 +14,7 @@ import { codeStyleFigures } from '../../../services/shop/vouchers/code-style';
 import type { SettingsService } from '../../../services/types';
 import { field, formFailure } from './common';
 
-export type StyleFieldNames = Record<keyof CodeStyleInput, string>;
+type StyleFieldNames = Record<keyof CodeStyleInput, string>;
 
 /** The batch form uses the API's names. */
 export const BATCH_STYLE_FIELDS: StyleFieldNames = { ...STYLE_FIELDS };
@@ -50,7 +50,7 @@ export function styleValues(style: CodeStyle, names: StyleFieldNames): Record<st
   };
 }
 
-export interface FiguresView {
+interface FiguresView {
   /** strengthSummary, or null when the fields cannot be read (their own errors say why). */
   summary: string | null;
   /** strengthVerdict: strong or too weak, in a shop's words; null with the summary. */

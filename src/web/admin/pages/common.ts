@@ -22,7 +22,7 @@ declare module 'express-session' {
   }
 }
 
-export interface Flash {
+interface Flash {
   type: 'ok' | 'error' | 'info';
   message: string;
 }
@@ -118,7 +118,7 @@ export function statusFilter(req: Request, statuses: readonly string[]) {
   };
 }
 
-export interface Pager {
+interface Pager {
   page: number;
   pages: number;
   perPage: number;

@@ -19,7 +19,7 @@ const SELF_BOUNDS = {
 const GROUP_KEYS = ['fup', 'burst', 'offpeak', 'profile'];
 
 /** What makes a plan special, as the list's Extras tags: the words on the tag and a longer title. */
-export function planExtras(p: Profile): { text: string; title: string }[] {
+function planExtras(p: Profile): { text: string; title: string }[] {
   const out: { text: string; title: string }[] = [];
   if (p.contentionRatio !== undefined && p.contentionRatio > 1)
     out.push({

@@ -29,7 +29,7 @@ interface Range {
   preset: ReportPreset | null;
 }
 
-export const PRESET_LABELS: Record<ReportPreset, string> = {
+const PRESET_LABELS: Record<ReportPreset, string> = {
   today: 'Today',
   yesterday: 'Yesterday',
   week: 'This week',

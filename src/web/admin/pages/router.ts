@@ -16,7 +16,7 @@ import { lineChart } from './charts';
 import { page, pager, query, type Formatters } from './common';
 
 /** The section's pages, in tab order: key, path, label. */
-export const ROUTER_TABS = [
+const ROUTER_TABS = [
   ['resources', '/admin/router', 'Resources'],
   ['hosts', '/admin/router/hosts', 'Hosts'],
   ['active', '/admin/router/active', 'Active'],
@@ -29,7 +29,7 @@ export const ROUTER_TABS = [
   ['reboot', '/admin/router/reboot', 'Reboot'],
 ] as const;
 
-export type RouterTab = (typeof ROUTER_TABS)[number][0];
+type RouterTab = (typeof ROUTER_TABS)[number][0];
 
 /** Rows per page of a long list (a big shop's hosts and leases). */
 const PER_PAGE = 100;

@@ -45,14 +45,14 @@ export function notifyFormValues(view: NotifySettingsView): Record<string, strin
 }
 
 /** A channel set whose latest message failed for good: the owner's alerts do not reach them there. */
-export interface FailingChannel {
+interface FailingChannel {
   channel: Channel;
   /** The channel's own words. */
   error: string;
   at: number;
 }
 
-export interface NotifyPageFacts {
+interface NotifyPageFacts {
   view: NotifySettingsView;
   messages: OutboxView[];
   /** The channels set whose latest message (of those listed, sent or failed) failed. */
@@ -63,7 +63,7 @@ export interface NotifyPageFacts {
 }
 
 /** Of the channels set, those whose latest settled message in `messages` (newest first) failed. */
-export function failingChannels(channels: Channel[], messages: OutboxView[]): FailingChannel[] {
+function failingChannels(channels: Channel[], messages: OutboxView[]): FailingChannel[] {
   return channels.flatMap((channel) => {
     for (const m of messages) {
       const c = m.channels.find((x) => x.channel === channel && x.state !== 'pending');

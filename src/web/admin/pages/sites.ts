@@ -26,7 +26,7 @@ const ADVICE: Record<string, string> = {
     'The router closed the session; it reconnects by itself. If this repeats, check the router log.',
 };
 
-export function adviceFor(code: string | undefined): string | null {
+function adviceFor(code: string | undefined): string | null {
   return code ? (ADVICE[code] ?? null) : null;
 }
 

@@ -42,7 +42,7 @@ export interface PayForm {
   confirm: { amount: number; question: string } | null;
 }
 
-export const freshPayForm = (): PayForm => ({
+const freshPayForm = (): PayForm => ({
   values: { amount: '', method: 'cash', reference: '', key: randomUUID() },
   errors: {},
   formError: null,

@@ -23,10 +23,10 @@ import { auditActorName } from './audit-details';
 import { localMobile } from '../../../services/business/settings/shop-contact';
 
 /** What a subscriber owes now, centavos: its open invoices' due. */
-export const owedNow = (s: SubscriberView): number => s.owed;
+const owedNow = (s: SubscriberView): number => s.owed;
 
 /** Counted bytes of the cycle as a share of the cap, 0–100 (null: no cap). */
-export const usedPercent = (s: SubscriberView): number | null =>
+const usedPercent = (s: SubscriberView): number | null =>
   s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
 
 /** The form's fields as the service takes them: an empty optional field is "not given". */

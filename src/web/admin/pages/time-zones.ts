@@ -6,7 +6,7 @@
  */
 
 /** Southeast Asia first: the Philippines, Indonesia's three zones, then the neighbours. */
-export const LIKELY_TIME_ZONES = [
+const LIKELY_TIME_ZONES = [
   'Asia/Manila',
   'Asia/Jakarta',
   'Asia/Pontianak',
@@ -47,7 +47,7 @@ const RENAMED: Record<string, string> = {
 };
 
 /** A zone by its current name (an old one renamed, any other as it is). */
-export function currentZoneName(zone: string): string {
+function currentZoneName(zone: string): string {
   return RENAMED[zone] ?? zone;
 }
 
