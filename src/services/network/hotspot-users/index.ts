@@ -134,9 +134,7 @@ async function pushPending(room: Room): Promise<SyncOutcome> {
     .whereIn('status', ['unused', 'active'])
     .orderBy('id')
     .limit(SYNC_LIMIT)) as VoucherRow[];
-  const pushed = rows.length
-    ? await pushRouterUsers(room.pushDeps, await voucherUsers(rows, new ProfileCache(db)))
-    : { created: 0, pending: 0 };
+  const pushed = await pushRouterUsers(room.pushDeps, await voucherUsers(rows, new ProfileCache(db)));
   if (router.status.connected) {
     await bindRouterUsers(db, hotspot, clock.now(), site.id);
     await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);
