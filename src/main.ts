@@ -9,16 +9,8 @@ dotenv.config({ path: projectPath('.env'), quiet: true });
 
 /** `npm start`: one process serving the admin, the portal and /healthz, polling the router. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`${err.message}\nFix these in .env (see .env.example) and start again.`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  // A mistake in .env is the catch below's to say (a ConfigError), before any signal is taken.
+  const config = loadConfig(process.env);
   // Signals are taken from the start: one that arrives while the app is still starting (the demo's coin board
   // registers after the server listens) stops it as soon as it is up, instead of killing it half-way.
   type App = Awaited<ReturnType<typeof startApp>>;
@@ -49,7 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // A setting found unusable on opening (DATABASE_URL's file): as .env's other problems.
+  // .env's problems, and a setting found unusable on opening (DATABASE_URL's file).
   if (err instanceof ConfigError) {
     console.error(`${err.message}\nFix these in .env (see .env.example) and start again.`);
     process.exit(1);

@@ -7,6 +7,7 @@
 import type { AppConfig } from './config/env';
 import type { Core } from './core';
 import { CalendarJob } from './jobs/calendar';
+import { onReconnect } from './jobs/check-runner';
 import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
 import { startDemoGateway } from './payments/demo';
@@ -201,11 +202,7 @@ export function serverParts(
   parts.push(job('session-sweep', p.sweepJob), {
     name: 'router-checks',
     start() {
-      let wasConnected = core.router.status.connected;
-      unwatchRouter = core.router.onStatus((s) => {
-        if (s.connected && !wasConnected) void p.checksJob.runNow();
-        wasConnected = s.connected;
-      });
+      unwatchRouter = onReconnect(core.router, () => void p.checksJob.runNow());
       p.checksJob.start();
     },
     async stop() {

@@ -1,4 +1,5 @@
 import type { Logger } from '../lib/logger';
+import type { RouterClient } from '../router/types';
 import { PeriodicJob } from './periodic';
 
 /**
@@ -24,6 +25,15 @@ export const CHANGE_DELAY_MS = 300;
 
 /** Something that asks for a check while the runner runs; returns how to stop listening. */
 export type CheckTrigger = (request: (reason: string) => void) => () => void;
+
+/** Calls `then` at each connection of `router` after a time without one; returns how to stop listening. */
+export function onReconnect(router: Pick<RouterClient, 'status' | 'onStatus'>, then: () => void): () => void {
+  let wasConnected = router.status.connected;
+  return router.onStatus((s) => {
+    if (s.connected && !wasConnected) then();
+    wasConnected = s.connected;
+  });
+}
 
 interface CheckRunnerOptions<R> {
   /** The room's check, for this reason. */

@@ -28,8 +28,6 @@ export class UsersCheckSchedule {
   private lastAt: number | undefined;
   private asked: string | undefined = 'controller started';
 
-  constructor(private readonly everyMs = USERS_CHECK_EVERY_MS) {}
-
   /** The next sync checks, whatever the interval (a reconnect, a reboot seen by the poll). */
   request(reason: string): void {
     this.asked ??= reason;
@@ -38,7 +36,7 @@ export class UsersCheckSchedule {
   /** Why a check is due now, or undefined. */
   due(now: number): string | undefined {
     if (this.asked !== undefined) return this.asked;
-    if (this.lastAt === undefined || now - this.lastAt >= this.everyMs) return 'periodic check';
+    if (this.lastAt === undefined || now - this.lastAt >= USERS_CHECK_EVERY_MS) return 'periodic check';
     return undefined;
   }
 

@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { RouterError } from '../../../domain/errors';
+import { onReconnect } from '../../../jobs/check-runner';
 import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
 import type { ManagedHotspot } from '../../../router/hotspot';
@@ -69,11 +70,7 @@ export function createHotspotUsers(d: HotspotUsersDeps): HotspotUsers {
     pushDeps: { db, router, hotspot, now: () => clock.now() },
     usersCheck: new UsersCheckSchedule(),
   };
-  let wasConnected = router.status.connected;
-  router.onStatus((s) => {
-    if (s.connected && !wasConnected) room.usersCheck.request('router reconnected');
-    wasConnected = s.connected;
-  });
+  onReconnect(router, () => room.usersCheck.request('router reconnected'));
   return {
     async sync(opts = {}) {
       const { created, pending } = await startSync(room, opts);
@@ -137,9 +134,7 @@ async function pushPending(room: Room): Promise<SyncOutcome> {
     .whereIn('status', ['unused', 'active'])
     .orderBy('id')
     .limit(SYNC_LIMIT)) as VoucherRow[];
-  const pushed = rows.length
-    ? await pushRouterUsers(room.pushDeps, await voucherUsers(rows, new ProfileCache(db)))
-    : { created: 0, pending: 0 };
+  const pushed = await pushRouterUsers(room.pushDeps, await voucherUsers(rows, new ProfileCache(db)));
   if (router.status.connected) {
     await bindRouterUsers(db, hotspot, clock.now(), site.id);
     await releaseQueuedBindings(db, hotspot, new ProfileCache(db), clock.now(), site.id);

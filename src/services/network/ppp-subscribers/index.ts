@@ -20,7 +20,7 @@
  */
 import { SafeModeError } from '../../../domain/errors';
 import type { PppSecretHave } from '../../../domain/ppp-plan';
-import { createCheckRunner, type CheckTrigger } from '../../../jobs/check-runner';
+import { createCheckRunner, onReconnect, type CheckTrigger } from '../../../jobs/check-runner';
 import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
 import { nextStamp } from '../../../lib/stamp';
@@ -216,13 +216,7 @@ const beforeFirstConnection = (router: RouterClient): boolean =>
 
 /** A check after each reconnect of the router, the first connection included (it may have been reset while away). */
 function reconnects(router: RouterClient): CheckTrigger {
-  return (request) => {
-    let wasConnected = router.status.connected;
-    return router.onStatus((s) => {
-      if (s.connected && !wasConnected) request('router reconnected');
-      wasConnected = s.connected;
-    });
-  };
+  return (request) => onReconnect(router, () => request('router reconnected'));
 }
 
 /** A check after each change the subscriber service reports (none without its listener). */

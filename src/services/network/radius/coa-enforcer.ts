@@ -127,11 +127,8 @@ async function applyOrder(
   await writeDecidedLogins(p);
   findRateChanges(p);
   await reloginStale(p, staleAllowances(p));
-  if (nothingToSend(p)) {
-    p.out.loggedOut.push(...order.logout);
-    return p.out;
-  }
-  await sendPackets(p);
+  if (nothingToSend(p)) p.out.loggedOut.push(...order.logout);
+  else await sendPackets(p);
   return p.out;
 }
 

@@ -12,6 +12,7 @@
  * adopt made by another process (the terminal, another server on the same database) ends safe mode here too.
  */
 import { AppError } from '../../../domain/errors';
+import { onReconnect } from '../../../jobs/check-runner';
 import type { ManagedHotspot } from '../../../router/hotspot';
 import { readRouterId } from '../../../router/system';
 import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
@@ -75,16 +76,11 @@ export function createRouterBinding(deps: SiteDeps & { hotspot: ManagedHotspot }
 
 /** A reconnect may reach another machine at the same address: check again before anything is written. */
 function recheckOnReconnect(b: Binding): void {
-  const { router } = b.deps;
-  let wasConnected = router.status.connected;
-  router.onStatus((st) => {
-    if (st.connected && !wasConnected) {
-      b.current = { ...b.current, mode: 'unknown' };
-      void runCheck(b).catch((err: Error) =>
-        b.log.warn({ err: err.message }, 'router check failed; retried before the next write'),
-      );
-    }
-    wasConnected = st.connected;
+  onReconnect(b.deps.router, () => {
+    b.current = { ...b.current, mode: 'unknown' };
+    void runCheck(b).catch((err: Error) =>
+      b.log.warn({ err: err.message }, 'router check failed; retried before the next write'),
+    );
   });
 }
 

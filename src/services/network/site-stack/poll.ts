@@ -3,6 +3,7 @@
  * from Settings. Every site polls on its own cadence, concurrently, so a router that is down, slow or hung
  * delays only its own job; a full cycle runs on every reconnect, not only at the next tick.
  */
+import { onReconnect } from '../../../jobs/check-runner';
 import { PeriodicJob } from '../../../jobs/periodic';
 import type { Logger } from '../../../lib/logger';
 import type { RouterClient } from '../../../router/types';
@@ -46,32 +47,29 @@ export function sitePoll(o: {
   const { config, settings } = o.base;
   // POLL_SECONDS from .env, until the owner's interval is read.
   const seconds = config.usagePollSeconds;
-  const job: PeriodicJob = new PeriodicJob(
-    o.site.id === DEFAULT_SITE.id ? 'usage-poll' : `usage-poll ${o.site.name}`,
-    seconds,
-    async () => {
-      await o.options.beforeRun?.();
-      // The owner may change the poll interval in Settings; the job follows from the next run.
-      const next = await settings.get<number>('usage.poll_seconds', seconds);
-      if (Number.isInteger(next) && next >= 1 && next !== job.interval) job.setInterval(next);
-      await o.pollOnce();
-      armDue();
-    },
-    o.log.child({ module: 'jobs' }),
-    () => o.base.clock.now(),
-  );
-  const watch =
-    o.watchOnce &&
+  // The default site's jobs keep the names they had before there were sites.
+  const periodic = (name: string, every: number, run: () => Promise<void>) =>
     new PeriodicJob(
-      o.site.id === DEFAULT_SITE.id ? 'fup-watch' : `fup-watch ${o.site.name}`,
-      config.fupWatch.seconds,
-      async () => {
-        await o.watchOnce?.();
-        armDue();
-      },
+      o.site.id === DEFAULT_SITE.id ? name : `${name} ${o.site.name}`,
+      every,
+      run,
       o.log.child({ module: 'jobs' }),
       () => o.base.clock.now(),
     );
+  const job: PeriodicJob = periodic('usage-poll', seconds, async () => {
+    await o.options.beforeRun?.();
+    // The owner may change the poll interval in Settings; the job follows from the next run.
+    const next = await settings.get<number>('usage.poll_seconds', seconds);
+    if (Number.isInteger(next) && next >= 1 && next !== job.interval) job.setInterval(next);
+    await o.pollOnce();
+    armDue();
+  });
+  const watch =
+    o.watchOnce &&
+    periodic('fup-watch', config.fupWatch.seconds, async () => {
+      await o.watchOnce?.();
+      armDue();
+    });
   let dueTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   // A due read skipped because a poll or tick runs is armed again when that one ends; one that left its moment
@@ -107,15 +105,11 @@ export function sitePoll(o: {
     job,
     begin(atConnect) {
       if (unsubscribe) return;
-      let wasConnected = o.client.status.connected;
-      unsubscribe = o.client.onStatus((s) => {
-        if (s.connected && !wasConnected) {
-          if (begun) void job.runNow();
-          else start();
-        }
-        wasConnected = s.connected;
+      unsubscribe = onReconnect(o.client, () => {
+        if (begun) void job.runNow();
+        else start();
       });
-      if (!atConnect || wasConnected) start();
+      if (!atConnect || o.client.status.connected) start();
     },
     async stop() {
       stopped = true;

@@ -212,11 +212,7 @@ export function stackRun(s: {
 }
 
 /** A poll another server asked for: run now, one at a time with the site's other polls. */
-async function pollAsked(s: {
-  site: SiteRef;
-  base: SiteStackBase;
-  usage: { runCycle(): Promise<unknown> };
-}): Promise<void> {
+async function pollAsked(s: Pick<Parameters<typeof stackRun>[0], 'site' | 'base' | 'usage'>): Promise<void> {
   await s.usage.runCycle().catch((err: Error) => {
     s.base.log.warn({ site: s.site.name, err: err.message }, 'the poll another server asked for failed');
   });

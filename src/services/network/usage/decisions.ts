@@ -5,13 +5,13 @@
  * enforces, off-peak, fair use, caps, device limits and expiry are decided here once.
  */
 import type { Knex } from 'knex';
-import type { Clock } from '../../../lib/clock';
-import { maskCode, type Logger } from '../../../lib/logger';
+import { maskCode } from '../../../lib/logger';
 import { decideVouchers, type VoucherAction, type VoucherWithDevices } from '../../../domain/queues';
 import type { DeviceState } from '../../../domain/vouchers';
 import { routerBytesLeft, routerHoldsCap } from '../../../domain/byte-cap';
 import { userPassword } from '../../../router/hotspot/users';
 import { recordEvent } from '../../business/events';
+import type { SiteDeps } from '../../deps';
 import * as lifecycle from '../../shop/voucher-lifecycle';
 import { refreshVoucherUsage, toVoucherState, type VoucherRow } from '../../shop/vouchers/state';
 import type { ByteCap, EnforceOrder } from './enforcer';
@@ -98,15 +98,9 @@ export function claimedMacs(state: LoadedState, now: number): Set<string> {
   return claimed;
 }
 
-interface EndDeps {
-  db: Knex;
-  clock: Clock;
-  log: Logger;
-}
-
 /** Closes the vouchers the policy ended, in the database; returns those closed now (an admin's revoke wins). */
 export async function endVouchers(
-  deps: EndDeps,
+  deps: Pick<SiteDeps, 'db' | 'clock' | 'log'>,
   state: LoadedState,
   actions: readonly VoucherAction[],
   now: number,
@@ -233,17 +227,13 @@ export async function byteCaps(
   // Read again just before the router is written: extra data bought (a top-up, the counter, a vendo) while this
   // poll ran must not be written back as the old limit.
   // The password too: the cycle's rows leave it out, and a session brought to a new limit logs in with it.
-  const fresh = new Map<number, { status: string; extra_bytes: number | null; password: string | null }>();
+  type Fresh = { id: number; status: string; extra_bytes: number | null; password: string | null };
+  const fresh = new Map<number, Fresh>();
   for (let i = 0; i < held.length; i += 500) {
     const ids = held.slice(i, i + 500).map((v) => v.row.id);
     const rows = (await db('vouchers')
       .whereIn('id', ids)
-      .select('id', 'status', 'extra_bytes', 'password')) as Array<{
-      id: number;
-      status: string;
-      extra_bytes: number | null;
-      password: string | null;
-    }>;
+      .select('id', 'status', 'extra_bytes', 'password')) as Fresh[];
     for (const r of rows) fresh.set(Number(r.id), r);
   }
   const caps: ByteCap[] = [];

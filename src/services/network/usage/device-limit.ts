@@ -45,8 +45,7 @@ function plainlyWithin(v: LoadedVoucher, mac: string): boolean {
   if (v.row.status !== 'active' || v.devices.length > v.profile.users) return false;
   const bound = boundMacOf(v);
   if (bound !== null && bound !== mac) return false;
-  for (const d of v.devices) if (d.mac === mac) return true;
-  return false;
+  return v.devices.some((d) => d.mac === mac);
 }
 
 function knownDevices(v: LoadedVoucher): KnownDevice[] {

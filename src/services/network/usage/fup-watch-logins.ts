@@ -37,17 +37,8 @@ const KINDS: readonly SessionKind[] = ['hotspot', 'ppp'];
 /** Reopening after an end: 1 s doubling to 30 s, with jitter; back to 1 s once a follow is open. */
 const BACKOFF = { minMs: 1000, maxMs: 30_000 };
 
-export function loginFollower(
-  c: Cycle,
-  router: RouterClient,
-  settings: WatchSettings,
-  random: () => number = Math.random,
-): LoginFollower {
-  return new SessionsFollowed(c, router, settings, random);
-}
-
 /** Both menus followed while the router is connected and the watch on; reopened with backoff after an end. */
-class SessionsFollowed implements LoginFollower {
+export class SessionsFollowed implements LoginFollower {
   private readonly counts: LoginFollowerStats = {
     open: false,
     rows: 0,
@@ -68,7 +59,6 @@ class SessionsFollowed implements LoginFollower {
     private readonly c: Cycle,
     private readonly router: RouterClient,
     private readonly settings: WatchSettings,
-    private readonly random: () => number,
   ) {}
 
   get stats(): LoginFollowerStats {
@@ -146,7 +136,7 @@ class SessionsFollowed implements LoginFollower {
         this.retry = undefined;
         this.open();
       },
-      base / 2 + this.random() * (base / 2),
+      base / 2 + Math.random() * (base / 2),
     );
     this.retry.unref?.();
   }

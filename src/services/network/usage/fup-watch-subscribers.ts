@@ -64,7 +64,8 @@ const memories = new WeakMap<Cycle, Memory>();
 /** The router's boot as the first watch read saw it, where the poll knows none (a RADIUS site's accounting). */
 const boots = new WeakMap<Cycle, number>();
 
-const none = (skipped?: WatchReport['skipped']): SubscriberWatchReport => ({
+/** A tick's report that read nothing (`skipped`: why, unless nobody was near a threshold); the devices' too (fup-watch.ts). */
+export const none = (skipped?: WatchReport['skipped']): SubscriberWatchReport => ({
   watched: 0,
   rows: 0,
   enforced: 0,
@@ -157,13 +158,14 @@ export async function currentSubscriberWatch(
   return memoryFor(c, pollAt, c.deps.clock.now());
 }
 
+/** Where a watched customer may cross its line from `now`: before the next poll after `pollAt`, plus one tick. */
+export function watchWindow(s: WatchSettings, pollAt: number, now: number) {
+  return { now, nextPollAt: pollAt + s.pollSeconds() * 1000, intervalMs: s.intervalSeconds() * 1000 };
+}
+
 /** Those that could reach their next threshold before the next poll plus one tick (of `only`, a due read's). */
 function watchSet(m: Memory, s: WatchSettings, now: number, only?: Set<number>): Candidate[] {
-  const window = {
-    now,
-    nextPollAt: m.pollAt + s.pollSeconds() * 1000,
-    intervalMs: s.intervalSeconds() * 1000,
-  };
+  const window = watchWindow(s, m.pollAt, now);
   return m.candidates.filter((x) => {
     if (m.gone.has(x.sub.id) || (only && !only.has(x.sub.id))) return false;
     const seen = m.seen.get(x.sub.id);

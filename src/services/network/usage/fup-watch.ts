@@ -42,17 +42,10 @@ import {
 } from './cycle';
 import { claimedMacs, voucherItem } from './decisions';
 import { activeVouchersNow, type DeviceRow, type LoadedState, type LoadedVoucher } from './load';
-import { watchSubscribers } from './fup-watch-subscribers';
+import { none, watchSubscribers, watchWindow } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
-
-const none = (skipped?: WatchReport['skipped']): WatchReport => ({
-  watched: 0,
-  rows: 0,
-  enforced: 0,
-  skipped,
-});
 
 /** One watched voucher: its domain view, its devices online with a counter, its counted bytes as last known. */
 interface Watched {
@@ -109,11 +102,7 @@ export function currentWatch(c: Cycle): WatchMemory | undefined {
  * due read's, where given).
  */
 function watchSet(c: Cycle, w: WatchMemory, s: WatchSettings, now: number, only?: Set<number>): Watched[] {
-  const window = {
-    now,
-    nextPollAt: w.pollAt + s.pollSeconds() * 1000,
-    intervalMs: s.intervalSeconds() * 1000,
-  };
+  const window = watchWindow(s, w.pollAt, now);
   const out: Watched[] = [];
   for (const v of w.candidates) {
     if (only && !only.has(v.row.id)) continue;

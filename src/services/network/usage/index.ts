@@ -20,7 +20,7 @@ import { DEFAULT_SITE, siteOf, type SiteDeps } from '../../deps';
 import type { CycleReport, UsageService, WatchReport } from '../../types';
 import { watchOnce } from './fup-watch';
 import { withWatchedSessions } from './fup-watch-subscribers';
-import { loginFollower } from './fup-watch-logins';
+import { SessionsFollowed } from './fup-watch-logins';
 import { keptMeteredSubscribers } from './subscriber-load';
 import { keptBaselines } from './subscriber-baselines';
 import { firstDue, freshMemory, type Cycle, type UsageServiceOptions, type WatchMode } from './cycle';
@@ -296,7 +296,7 @@ export function createUsageService(
     runCycle: oneAtATime(() => underLock(c)),
     watch: opts.watch && ((mode = 'tick') => watchTick(c, mode)),
     watchDue: opts.watch && (() => (opts.watch?.enabled() ? firstDue(c.memory.watchDue) : undefined)),
-    logins: opts.watch && opts.follow && loginFollower(c, opts.follow, opts.watch),
+    logins: opts.watch && opts.follow && new SessionsFollowed(c, opts.follow, opts.watch),
     lastPollAt: () => c.memory.lastPoll,
     warnings: () => planQueueWarnings(c.memory.planQueuesTaken),
     trafficSeries: (q) => trafficSeries(deps.db, q),

@@ -150,9 +150,6 @@ export async function fromRouter<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The router read for a poll. */
-const readRouter = (hotspot: ManagedHotspot): Promise<RouterSnapshot> => fromRouter(() => hotspot.snapshot());
-
 /**
  * The router's simple-queue counters and hotspot sessions, read in one round of pipelined prints. `kept`: told of
  * each reading with the snapshot it came from (the router's enforcer of the same pair works from it).
@@ -167,7 +164,10 @@ export function routerCounterSource(
     async read() {
       const askedAt = now();
       // The subscribers' sessions go out with the hotspot's prints: one round of pipelined prints.
-      const [snapshot, ppp] = await Promise.all([readRouter(hotspot), readSubscribers(subscribers)]);
+      const [snapshot, ppp] = await Promise.all([
+        fromRouter(() => hotspot.snapshot()),
+        subscribers && fromRouter(subscribers),
+      ]);
       const reading = readingOf(snapshot, hotspot, askedAt, now());
       if (ppp) reading.subscribers = ppp;
       kept?.(reading, snapshot);
@@ -185,9 +185,3 @@ export function routerCounterSource(
 
 /** The router's PPP sessions with their counters; undefined when the site has no subscriber to meter. */
 export type SubscriberSessionsRead = () => Promise<readonly SubscriberSessionReading[] | undefined>;
-
-async function readSubscribers(
-  read: SubscriberSessionsRead | undefined,
-): Promise<readonly SubscriberSessionReading[] | undefined> {
-  return read ? fromRouter(read) : undefined;
-}
