@@ -228,13 +228,6 @@ export function dailySummary(
   };
 }
 
-/** A total's or a site's sales as the webhook's data says them: pesos, vouchers, charges. */
-const salesData = (s: Omit<SiteSales, 'site'>) => ({
-  amount: s.amount / 100,
-  vouchers: s.count,
-  charges: s.charges,
-});
-
 function dailyData(
   date: string,
   at: number,
@@ -246,8 +239,13 @@ function dailyData(
     date,
     until: new Date(at).toISOString(),
     currency: 'PHP',
-    total: salesData(total),
-    sites: sites.map((s) => ({ site: s.site, ...salesData(s) })),
+    total: { amount: total.amount / 100, vouchers: total.count, charges: total.charges },
+    sites: sites.map((s) => ({
+      site: s.site,
+      amount: s.amount / 100,
+      vouchers: s.count,
+      charges: s.charges,
+    })),
     subscribers: { amount: subs.amount / 100, payments: subs.count, voided: subs.reversals },
     income: (total.amount + subs.amount) / 100,
   };
