@@ -139,13 +139,10 @@ export async function dedicatedPostgresClient(
 ): Promise<pg.Client> {
   const extras = postgresExtras.get(db);
   if (!extras) throw new Error('not a PostgreSQL database opened by openDatabase');
-  const c = extras.config;
-  const client = new (pgDriver().Client)(pgClientConfig(c, `pisonet ${purpose}`));
+  const client = new (pgDriver().Client)(pgClientConfig(extras.config, `pisonet ${purpose}`));
   client.on('error', onError);
   await client.connect();
-  const close = async () => {
-    await client.end();
-  };
+  const close = () => client.end();
   extras.closers.push(close);
   client.once('end', () => {
     const i = extras.closers.indexOf(close);

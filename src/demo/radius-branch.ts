@@ -126,14 +126,13 @@ async function main(): Promise<void> {
   } finally {
     await core.close();
   }
-  const db = config.database;
   const dir = path.join(config.dataDir, 'freeradius');
   writeFreeradiusConfig({
     dir,
     authPort: AUTH_PORT,
     acctPort: ACCT_PORT,
     listenAddress: '127.0.0.1',
-    db: freeradiusDb(db),
+    db: freeradiusDb(config.database),
     clients,
   });
   const radius: ChildProcess = spawn('/usr/sbin/freeradius', ['-f', '-d', dir], {

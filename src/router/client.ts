@@ -59,10 +59,6 @@ function printWords(menu: string, p: PrintOptions): string[] {
   return words;
 }
 
-function idList(ids: string | string[]): string {
-  return Array.isArray(ids) ? ids.join(',') : ids;
-}
-
 /**
  * The `ret` value from `!done =ret=...`, which node-routeros appends as the last row
  * (docs/routeros.md "Library API").
@@ -196,7 +192,7 @@ async function byIds(
   ids: string | string[],
   extra: string[] = [],
 ): Promise<void> {
-  const list = idList(ids);
+  const list = Array.isArray(ids) ? ids.join(',') : ids;
   if (list === '') return; // nothing to do; RouterOS would trap on an empty `numbers`
   await exec(w, [`${menu}/${verb}`, `=numbers=${list}`, ...extra]);
 }

@@ -138,7 +138,7 @@ export class RouterConnection {
   }
 
   /** Drops the socket (a command timed out on it); the loop reconnects. */
-  private drop(api: RouterOSAPI, reason: string, code: RouterErrorCode = 'ROUTER_UNREACHABLE'): void {
+  private drop(api: RouterOSAPI, { message: reason, code }: RouterError): void {
     if (api !== this.api) return;
     this.lastError = reason;
     this.lastErrorCode = code;
@@ -168,7 +168,7 @@ export class RouterConnection {
             { command },
           ),
         );
-        this.drop(api, `command timed out: ${command}`, 'ROUTER_TIMEOUT');
+        this.drop(api, new RouterError('ROUTER_TIMEOUT', `command timed out: ${command}`));
       }, ms);
       (onRow === undefined ? api.write(words) : api.writeEach(words, onRow as (row: object) => void)).then(
         (rows) => {
@@ -256,16 +256,11 @@ export class RouterConnection {
     // An 'error' without a listener crashes the process (idle timeout SOCKTMOUT,
     // docs/routeros.md "Idle timeout"). Old API objects keep this listener forever, so a late event from a
     // dead socket is still handled.
-    api.on('error', (err: unknown) => this.onApiEnd(api, toRouterError(err)));
+    api.on('error', (err: unknown) => this.drop(api, toRouterError(err)));
     api.on('close', () =>
-      this.onApiEnd(api, new RouterError('ROUTER_UNREACHABLE', 'connection closed by the router')),
+      this.drop(api, new RouterError('ROUTER_UNREACHABLE', 'connection closed by the router')),
     );
     return api;
-  }
-
-  private onApiEnd(api: RouterOSAPI, err: RouterError): void {
-    if (api !== this.api) return;
-    this.drop(api, err.message, err.code);
   }
 
   private untilDropped(): Promise<void> {

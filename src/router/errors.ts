@@ -142,20 +142,15 @@ function tlsReason(message: string): string {
   return (m ? m[1]! : message).trim();
 }
 
+const connectError = (code: RouterErrorCode, text: string, cause: unknown) =>
+  new RouterError(code, text, { command: 'connect', cause, connect: true });
+
 /** The TLS failure for an api-ssl attempt, in the owner's terms. */
-export function tlsFailure(
-  detail: string,
-  cause?: unknown,
-  names: RouterSettingNames = ENV_SETTING_NAMES,
-): RouterError {
-  return new RouterError(
+export function tlsFailure(detail: string, cause: unknown, names: RouterSettingNames): RouterError {
+  return connectError(
     'ROUTER_TLS',
     `TLS handshake with the router failed: ${detail}; ${tlsAdvice(names)}`,
-    {
-      command: 'connect',
-      cause,
-      connect: true,
-    },
+    cause,
   );
 }
 
@@ -172,8 +167,7 @@ export function connectFailure(err: unknown, target: ConnectTarget): RouterError
   const lib = asLibraryError(err);
   const code = String(lib.code ?? lib.errno ?? '');
   const detail = lib.cause?.message || lib.message || '';
-  const fail = (code: RouterErrorCode, text: string) =>
-    new RouterError(code, text, { command: 'connect', cause: err, connect: true });
+  const fail = (code: RouterErrorCode, text: string) => connectError(code, text, err);
   if (e.code === 'ROUTER_LOGIN_FAILED') {
     return fail(
       'ROUTER_LOGIN_FAILED',

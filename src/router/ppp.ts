@@ -5,8 +5,8 @@
  */
 import { RouterError } from '../domain/errors';
 import { isOurs, type PppAttrs, type PppProfileHave, type PppSecretHave } from '../domain/ppp-plan';
-import { uptime } from './hotspot/row-parse';
-import type { PrintOptions, RosRow, RouterClient } from './types';
+import { eachRow, uptime } from './hotspot/row-parse';
+import type { RosRow, RouterClient } from './types';
 
 const PROFILE_MENU = '/ppp/profile';
 const SECRET_MENU = '/ppp/secret';
@@ -246,17 +246,6 @@ async function readSessions(router: RouterClient): Promise<PppSessionCounters[]>
     s.down = tx.get(s.username) ?? 0;
   }
   return sessions;
-}
-
-/** A print's rows one by one: as they arrive where the client lends them (printEach), else once all have come. */
-async function eachRow(
-  router: RouterClient,
-  menu: string,
-  opts: PrintOptions,
-  onRow: (row: RosRow) => void,
-): Promise<void> {
-  if (router.printEach) return router.printEach(menu, opts, onRow);
-  for (const row of await router.print(menu, opts)) onRow(row);
 }
 
 /** Each session's dynamic queue's max-limit, by user name. */

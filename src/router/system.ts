@@ -21,14 +21,12 @@ export async function readRouterId(router: RouterClient): Promise<{ id: string; 
 
 /** The router's identity row (`name`). */
 export async function readIdentity(router: RouterClient): Promise<RosRow | undefined> {
-  const [id] = await router.command('/system/identity/print');
-  return id;
+  return (await router.command('/system/identity/print'))[0];
 }
 
 /** The router's resource row (`version`, `board-name`, `uptime`, `cpu-load`, `free-memory`, ...). */
 export async function readResource(router: RouterClient): Promise<RosRow | undefined> {
-  const [res] = await router.command('/system/resource/print');
-  return res;
+  return (await router.command('/system/resource/print'))[0];
 }
 
 /** The router's identity and how many are logged in to its hotspot, read together. */

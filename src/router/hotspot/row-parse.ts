@@ -5,7 +5,7 @@
  */
 import { QUEUE_PREFIX } from '../../domain/queues';
 import { macOf, parseCounterPair, parseRouterDuration } from '../../domain/units';
-import type { RosRow } from '../types';
+import type { PrintOptions, RosRow, RouterClient } from '../types';
 
 /** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
 export interface QueueReading {
@@ -122,4 +122,15 @@ export function uptime(value: string | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** A print's rows one by one: as they arrive where the client lends them (printEach), else once all have come. */
+export async function eachRow(
+  router: RouterClient,
+  menu: string,
+  opts: PrintOptions,
+  onRow: (row: RosRow) => void,
+): Promise<void> {
+  if (router.printEach) return router.printEach(menu, opts, onRow);
+  for (const row of await router.print(menu, opts)) onRow(row);
 }

@@ -4,7 +4,7 @@
  * docs/routeros.md "Tags"). The number of round trips is the same for 1 or 5,000 customers.
  */
 import type { QueueOnRouter } from '../../domain/reconcile';
-import { queueReading, uptime, type QueueReading } from './row-parse';
+import { eachRow, queueReading, uptime, type QueueReading } from './row-parse';
 import { macOf } from '../../domain/units';
 import type { RosRow, RouterClient } from '../types';
 
@@ -250,17 +250,11 @@ export async function readSnapshot(
   previousQueues?: readonly QueueOnRouter[],
 ): Promise<RouterSnapshot> {
   const b = new SnapshotBuilder(previousQueues);
-  const each = (menu: string, proplist: string[], onRow: (row: RosRow) => void): Promise<void> =>
-    router.printEach
-      ? router.printEach(menu, { proplist }, onRow)
-      : router.print(menu, { proplist }).then((rows) => {
-          for (let i = 0; i < rows.length; i++) onRow(rows[i]);
-        });
   await Promise.all([
-    each(QUEUE_MENU, QUEUE_PROPS, b.queue),
-    each(ACTIVE_MENU, ACTIVE_PROPS, b.session),
-    each(HOST_MENU, HOST_PROPS, b.host),
-    each(RESOURCE_MENU, ['uptime'], b.resource),
+    eachRow(router, QUEUE_MENU, { proplist: QUEUE_PROPS }, b.queue),
+    eachRow(router, ACTIVE_MENU, { proplist: ACTIVE_PROPS }, b.session),
+    eachRow(router, HOST_MENU, { proplist: HOST_PROPS }, b.host),
+    eachRow(router, RESOURCE_MENU, { proplist: ['uptime'] }, b.resource),
   ]);
   return b.result();
 }

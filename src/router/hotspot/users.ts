@@ -7,6 +7,7 @@ import { formatRouterDuration, parseRouterDuration } from '../../domain/units';
 import type { RosAttrs, RouterClient } from '../types';
 import { RouterError } from '../../domain/errors';
 import { printNamed } from '../named-print';
+import { uptime } from './row-parse';
 import { COOKIE_MENU, USER_MENU } from './snapshot';
 
 /** Any MAC: a hotspot user with this `mac-address` is not bound to a device. */
@@ -198,15 +199,6 @@ const count = (v: string | undefined): number => {
   return Number.isSafeInteger(n) && n >= 0 ? n : 0;
 };
 
-/** A user's `uptime`; 0 when the router leaves it out or it does not parse. */
-function uptimeOf(value: string | undefined): number {
-  try {
-    return parseRouterDuration(value ?? '', 'uptime') ?? 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** The byte and time counters and byte limits of the users named (named-print.ts: 100 names a print). */
 export async function readUserBytes(router: RouterClient, names: readonly string[]): Promise<UserBytes[]> {
   const rows = await printNamed(router, USER_MENU, names, {
@@ -216,7 +208,7 @@ export async function readUserBytes(router: RouterClient, names: readonly string
     id: r['.id'] ?? '',
     name: r.name ?? '',
     bytes: count(r['bytes-in']) + count(r['bytes-out']),
-    seconds: uptimeOf(r.uptime),
+    seconds: uptime(r.uptime),
     limit: count(r['limit-bytes-total']),
   }));
 }

@@ -182,10 +182,7 @@ async function status(b: Backups): Promise<BackupStatus> {
   const { config } = b.deps;
   const files = await listBackups(dirOf(b));
   return {
-    dir: dirOf(b),
-    everySeconds: config.backup.everySeconds,
-    keep: config.backup.keep,
-    format: config.backup.format,
+    ...config.backup,
     autoFormat: autoFormat(config),
     files,
     running: b.running !== undefined,

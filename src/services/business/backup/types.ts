@@ -2,6 +2,7 @@
  * The backups' contract (src/services/business/backup): one service for the server's schedule, the admin's Backups
  * page and `pisonet backup`; `pisonet restore` reads the same files (restore.ts).
  */
+import type { BackupConfig } from '../../../config/env-backup';
 import type { Actor } from '../audit/actor';
 
 /** What the payload is: SQLite's own file, pg_dump's custom format, or the product's portable export. */
@@ -51,12 +52,8 @@ export interface BackupResult {
   pruned: string[];
 }
 
-export interface BackupStatus {
-  dir: string;
-  /** Seconds between scheduled backups; 0 = none scheduled. */
-  everySeconds: number;
-  keep: number;
-  format: 'auto' | 'export';
+/** The folder, the schedule (seconds between backups; 0 = none scheduled), what is kept and written. */
+export interface BackupStatus extends BackupConfig {
   /** What `auto` writes on this database's engine now (pg_dump only when it is installed). */
   autoFormat: BackupFormat;
   /** The backups kept, newest first. */

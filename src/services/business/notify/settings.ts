@@ -110,7 +110,8 @@ const parsers: Record<NotifyField, (v: unknown) => string> = {
   },
 };
 
-function fromEnv(n: NotifyConfig): Record<NotifyField, string> {
+/** Each field's stored form: .env's (the defaults), or the settings in effect (what a save compares). */
+function storedForms(n: NotifyConfig | NotifySettings): Record<NotifyField, string> {
   return {
     telegram_token: n.telegramToken ?? '',
     telegram_chat_id: n.telegramChatId,
@@ -119,7 +120,7 @@ function fromEnv(n: NotifyConfig): Record<NotifyField, string> {
     webhook_secret: n.webhookSecret ?? '',
     router_down_seconds: String(n.routerDownSeconds),
     daily_at: n.dailyAt,
-    low_stock: n.lowStock === undefined ? 'off' : String(n.lowStock),
+    low_stock: String(n.lowStock ?? 'off'),
     language: n.language,
   };
 }
@@ -154,7 +155,7 @@ export function notifySettingsStore(
   settings: SettingsService,
   box: CredentialsBox,
 ): NotifySettingsStore {
-  const defaults = fromEnv(env);
+  const defaults = storedForms(env);
 
   const fields: SealedFields<NotifyField> = {
     prefix: PREFIX,
@@ -189,7 +190,7 @@ export function notifySettingsStore(
       c.throwIfAny('Notification settings not saved');
       const changed: NotifyField[] = [];
       for (const [f, v] of parsed) {
-        const was = before.overridden.includes(f) ? storedForm(before.settings, f) : '';
+        const was = before.overridden.includes(f) ? storedForms(before.settings)[f] : '';
         if (was === v) continue;
         const value = v === '' ? null : SECRET_FIELDS.includes(f) ? box.seal(v) : v;
         await settings.set(`${PREFIX}${f}`, value, actor);
@@ -213,20 +214,4 @@ function shown(s: NotifySettings): NotifySettingsView['env'] {
     low_stock: s.lowStock,
     language: s.language,
   };
-}
-
-/** A field's value in its stored form, to tell whether a save changes it. */
-function storedForm(s: NotifySettings, f: NotifyField): string {
-  const map: Record<NotifyField, string> = {
-    telegram_token: s.telegramToken,
-    telegram_chat_id: s.telegramChatId,
-    telegram_api_url: s.telegramApiUrl,
-    webhook_url: s.webhookUrl,
-    webhook_secret: s.webhookSecret,
-    router_down_seconds: String(s.routerDownSeconds),
-    daily_at: s.dailyAt,
-    low_stock: s.lowStock === null ? 'off' : String(s.lowStock),
-    language: s.language,
-  };
-  return map[f];
 }

@@ -15,7 +15,8 @@ import { ErrorCollector } from '../../../domain/error-collector';
 import { ipInCidrs, parseCidr } from '../../../domain/network';
 import { webAddress } from '../../../domain/setting-fields';
 import { parseMobile } from '../../../domain/subscriber-fields';
-import { knownTimeZone } from '../sites/validate';
+import { hasControl } from '../sites/validate';
+import { knownTimeZone } from '../../../config/env-readers';
 import type { SettingsService } from '../../types';
 import { overridesView, parseGiven, type OverrideFields } from './overrides';
 import {
@@ -37,8 +38,6 @@ const KEYS: Record<ShopSettingField, string> = {
   contact_name: 'shop.contact_name',
   contact_mobile: 'shop.contact_mobile',
 };
-
-const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\u007f');
 
 function text(v: unknown, field: string): string {
   if (typeof v !== 'string') throw ValidationError.invalid(field, v, 'text', 'send a string');

@@ -55,25 +55,29 @@ const siteAway = (name: string) =>
     503,
   );
 
+/** Each connected router's answer to `ask`; none when they have not all answered within LOOKUP_MS. */
+async function askConnected<T>(drivers: SiteDriver[], ask: (d: SiteDriver) => Promise<T>): Promise<T[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), LOOKUP_MS);
+  });
+  const asks = drivers.filter((d) => d.router.status.connected).map(ask);
+  const answers = await Promise.race([Promise.all(asks), deadline]);
+  clearTimeout(timer);
+  return answers;
+}
+
 /** The sites whose router sees `mac` at `ip`, among those that answer within LOOKUP_MS. */
 export async function sitesSeeing(drivers: SiteDriver[], mac: string, ip: string): Promise<SiteDriver[]> {
   const seen: SiteDriver[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, LOOKUP_MS);
-  });
-  const asks = drivers
-    .filter((d) => d.router.status.connected)
-    .map((d) =>
-      d.hotspot.hostAddresses(mac).then(
-        (addresses) => {
-          if (addresses.includes(ip)) seen.push(d);
-        },
-        () => undefined, // a router that errors sees nothing
-      ),
-    );
-  await Promise.race([Promise.all(asks), deadline]);
-  clearTimeout(timer);
+  await askConnected(drivers, (d) =>
+    d.hotspot.hostAddresses(mac).then(
+      (addresses) => {
+        if (addresses.includes(ip)) seen.push(d);
+      },
+      () => undefined, // a router that errors sees nothing
+    ),
+  );
   return seen.sort((a, b) => a.site.id - b.site.id);
 }
 
@@ -83,15 +87,7 @@ export async function sitesSeeing(drivers: SiteDriver[], mac: string, ip: string
  * its NAT). Routers that do not answer within LOOKUP_MS are left out; none answering is one device.
  */
 export async function devicesBehind(drivers: SiteDriver[], address: string): Promise<number> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<number[]>((resolve) => {
-    timer = setTimeout(() => resolve([]), LOOKUP_MS);
-  });
-  const asks = drivers
-    .filter((d) => d.router.status.connected)
-    .map((d) => d.hotspot.devicesBehind(address).catch(() => 1));
-  const counts = await Promise.race([Promise.all(asks), deadline]);
-  clearTimeout(timer);
+  const counts = await askConnected(drivers, (d) => d.hotspot.devicesBehind(address).catch(() => 1));
   return counts.includes(1) ? 1 : Math.max(1, ...counts);
 }
 
@@ -100,15 +96,7 @@ export async function devicesBehind(drivers: SiteDriver[], address: string): Pro
  * within LOOKUP_MS, in site order: the status page's links carry the device's address to the login page.
  */
 export async function addressesOf(drivers: SiteDriver[], mac: string): Promise<string[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<string[][]>((resolve) => {
-    timer = setTimeout(() => resolve([]), LOOKUP_MS);
-  });
-  const asks = drivers
-    .filter((d) => d.router.status.connected)
-    .map((d) => d.hotspot.hostAddresses(mac).catch(() => [] as string[]));
-  const found = await Promise.race([Promise.all(asks), deadline]);
-  clearTimeout(timer);
+  const found = await askConnected(drivers, (d) => d.hotspot.hostAddresses(mac).catch(() => [] as string[]));
   return [...new Set(found.flat())];
 }
 
@@ -160,14 +148,9 @@ export async function findDriver(
 
 /** The redemption service the faces use: each redemption runs on its site's own service. */
 export function siteRedemption(db: Knex, drivers: SiteDrivers): RedemptionService {
-  const driverFor = (
-    input: { code: string; mac: string; ip: string; site?: string | number },
-    knownSite: number | null | undefined,
-  ) => findDriver(db, drivers, input, knownSite);
-
   return {
     async redeem(input, asker, known, sale) {
-      const d = await driverFor(input, known?.row.site_id);
+      const d = await findDriver(db, drivers, input, known?.row.site_id);
       return d.redemption.redeem(input, asker, known, sale);
     },
     status: (mac, asker, siteId) => drivers.main.redemption.status(mac, asker, siteId),

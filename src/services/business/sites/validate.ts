@@ -8,6 +8,7 @@ import { ErrorCollector } from '../../../domain/error-collector';
 import type { SiteInput, SiteMode } from './types';
 import { isRadiusClient } from '../../../domain/site-mode';
 import { parseStaticPool } from '../../../domain/ip-pool';
+import { knownTimeZone } from '../../../config/env-readers';
 
 const NAME_MAX = 32;
 const USER_MAX = 64;
@@ -49,7 +50,7 @@ const given = (v: unknown) => v !== undefined && v !== null;
 /** An empty form field reads as "missing" in a message, not as `""`. */
 const shown = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 /** A control character (newline, tab, NUL…): never part of a RouterOS name. */
-const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\x7f');
+export const hasControl = (s: string) => [...s].some((ch) => ch < ' ' || ch === '\x7f');
 
 function parseName(v: unknown): string {
   const s = typeof v === 'string' ? v.trim() : v;
@@ -177,15 +178,6 @@ function parseWifiName(v: unknown): string | null {
       `use at most ${WIFI_NAME_MAX} characters on one line, e.g. AlingNena-Branch2, or leave it empty for the shop's`,
     );
   return s === '' ? null : s;
-}
-
-export function knownTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseTz(v: unknown): string | null {
