@@ -26,7 +26,6 @@ import { createAccount, removeAccount, updateAccount } from './changes';
 
 export function createAccountService(deps: ShopDeps, admins: AdminAccountService): AccountService {
   const { db } = deps;
-  const ledger = { db, clock: deps.clock, audit: deps.audit };
   const reseller = (username: string) => resellerNamed(db, username);
   const balanceOf = (a: AccountView) => balanceView(db, a);
 
@@ -48,12 +47,12 @@ export function createAccountService(deps: ShopDeps, admins: AdminAccountService
     byToken: (token) => accountByToken(db, token),
     remit: async (username, amount, actor, opts = {}) => {
       const a = await reseller(username);
-      await recordRemittance(ledger, a, remittanceAmount(amount), opts.advance === true, actor);
+      await recordRemittance(deps, a, remittanceAmount(amount), opts.advance === true, actor);
       return balanceOf(a);
     },
     remittances: async (username) => listRemittances(db, (await reseller(username)).id),
     voidRemittance: async (username, id, reason, actor) =>
-      voidRemittance(ledger, await reseller(username), id, reason, actor),
+      voidRemittance(deps, await reseller(username), id, reason, actor),
     balance: async (username) => balanceOf(await reseller(username)),
     balances: async () => {
       const rows = (await db('admin_users').where({ role: 'reseller' }).orderBy('username')) as Row[];

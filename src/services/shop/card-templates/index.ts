@@ -109,19 +109,16 @@ export function createCardTemplateService(
     async save(scope, input, actor) {
       const k = await keyOf(scope);
       const template = checkCardTemplate(input, (await resolveKey(k)).template);
-      const now = clock.now();
-      const body = JSON.stringify(template);
+      const saved = {
+        body: JSON.stringify(template),
+        updated_by: actor.name.slice(0, 64),
+        updated_at: clock.now(),
+      };
       await db.transaction(async (trx) => {
         await trx('card_templates')
-          .insert({
-            scope: k.scope,
-            ref_id: k.ref,
-            body,
-            updated_by: actor.name.slice(0, 64),
-            updated_at: now,
-          })
+          .insert({ scope: k.scope, ref_id: k.ref, ...saved })
           .onConflict(['scope', 'ref_id'])
-          .merge({ body, updated_by: actor.name.slice(0, 64), updated_at: now });
+          .merge(saved);
         // A batch given a design of its own prints with it from now on, whichever design it was made with.
         if (k.scope === 'batch') await trx('batches').where({ id: k.ref }).update({ card_design: 'custom' });
       });

@@ -105,8 +105,6 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
     join: o.join,
     bill: bills?.credit,
   };
-  const noBills = () => new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
-
   const rows = () =>
     db('payments as p')
       .leftJoin('vouchers as v', 'v.id', 'p.voucher_id')
@@ -157,7 +155,7 @@ export function createPaymentService(deps: ShopDeps, o: PaymentServiceOptions): 
       return bills ? bills.offer(subscriberId) : { kind: 'off' };
     },
     async startBill(input) {
-      if (!bills) throw noBills();
+      if (!bills) throw new AppError('PAYMENTS_OFF', 'Online payment is not offered here', 404);
       return bills.start(input);
     },
     billReturned: (reference) => billReturned(flow, reference),

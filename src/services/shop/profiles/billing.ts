@@ -10,13 +10,13 @@ import { formatMoney } from '../../../domain/quantities';
 export const isMonthly = (p: { profile: Profile }): boolean => p.profile.billing === 'monthly';
 
 /** 409 PROFILE_MONTHLY when `p` is a monthly plan. */
-export function assertSoldAsVoucher(p: { name: string; profile: Profile }, field = 'profile'): void {
+export function assertSoldAsVoucher(p: { name: string; profile: Profile }): void {
   if (!isMonthly(p)) return;
   throw new AppError(
     'PROFILE_MONTHLY',
     `${p.name} is a monthly plan: it is for subscribers, not sold as vouchers. Pick a prepaid profile.`,
     409,
-    field,
+    'profile',
   );
 }
 

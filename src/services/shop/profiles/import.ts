@@ -46,10 +46,8 @@ function readProfilesFile(file: string): Profile[] {
     assertMonthlyFees(profiles, (i) => `profiles[${i}].price`);
     return profiles;
   } catch (err) {
-    if (err instanceof ValidationError || err instanceof ValidationErrors) {
-      const detail = err instanceof ValidationErrors ? err.message : `${err.message}`;
-      throw new AppError('PROFILES_FILE', `${file}: ${detail}`, 400, 'file');
-    }
+    if (err instanceof ValidationError || err instanceof ValidationErrors)
+      throw new AppError('PROFILES_FILE', `${file}: ${err.message}`, 400, 'file');
     throw err;
   }
 }

@@ -38,7 +38,6 @@ export async function assertProfileSellsOn(
   db: Knex,
   profile: { name: string; site: SiteChoice },
   forSite: number | null,
-  field = 'profile',
 ): Promise<void> {
   if (!profile.site || profile.site.id === forSite) return;
   if (forSite === null)
@@ -46,13 +45,13 @@ export async function assertProfileSellsOn(
       'PROFILE_NOT_SHARED',
       `Profile ${profile.name} is sold on the site ${profile.site.name} only; a roaming batch (valid on every site) needs a shared profile.`,
       409,
-      field,
+      'profile',
     );
   throw new AppError(
     'PROFILE_OTHER_SITE',
     `Profile ${profile.name} is sold on the site ${profile.site.name} only, not on ${await siteName(db, forSite)}. Pick a profile of that site or a shared one.`,
     409,
-    field,
+    'profile',
   );
 }
 

@@ -17,16 +17,10 @@ export { radiusLogin } from './radius-connect';
 
 export function createRedemptionService(
   deps: SiteDeps,
-  d: {
+  d: Partial<Pick<RedemptionDeps, 'limiter' | 'server' | 'setupDoubt'>> & {
     profiles: ProfileService;
-    /** Shared by every site's redemption, so a guesser gets no more tries for there being more routers. */
-    limiter?: GuessLimiter;
     /** How a device is logged in, as the site's mode chose (absent: over the router's API, connect.ts). */
     login?: DeviceLogin;
-    /** This server's name when several share the database (RedemptionDeps.server). */
-    server?: string;
-    /** RedemptionDeps.setupDoubt. */
-    setupDoubt?: () => void;
   },
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {

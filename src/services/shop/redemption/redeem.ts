@@ -10,14 +10,13 @@ import type { Knex } from 'knex';
 import { statements } from '../../../db/statements';
 import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../../domain/codes';
 import { AppError } from '../../../domain/errors';
-import type { Profile } from '../../../domain/profiles';
 import { deviceOf } from '../../../domain/network';
 import { voucherTiming } from '../../../domain/vouchers';
 import { isCappedWaiting } from '../../../domain/overage';
 import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import type { Asker, GuessTicket } from '../guess-limiter';
-import type { RedeemResult } from '../../types';
+import type { RedeemResult, RedemptionService } from '../../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { profileFromRow, toVoucherState, type VoucherRow } from '../vouchers/state';
 import {
@@ -128,11 +127,8 @@ export async function redeem(
   }
 }
 
-interface FoundVoucher {
-  row: VoucherRow;
-  profileName: string;
-  profile: Profile;
-}
+/** A voucher with its profile, as RedemptionService.redeem takes it `known`. */
+type FoundVoucher = NonNullable<Parameters<RedemptionService['redeem']>[2]>;
 
 /** The voucher and its profile in one query (the portal's hot path: plain SQL, src/db/statements.ts). */
 async function findRow(

@@ -1,6 +1,7 @@
 /** What the steps of a redemption share: their dependencies, and the state kept between redemptions. */
 import type { Knex } from 'knex';
 import type { Profile } from '../../../domain/profiles';
+import { normaliseMac } from '../../../domain/units';
 import type { SiteDeps, SiteRef } from '../../deps';
 import type { GuessLimiter } from '../guess-limiter';
 import type { RedeemResult } from '../../types';
@@ -63,6 +64,15 @@ export interface Attempt {
   ip: string;
   /** A login again that finishes this device's first use, whose login the router did not answer: the sale. */
   finishesSale?: boolean;
+}
+
+/** `value` as a MAC written one way, or null when it is not one. */
+export function macOrNull(value: string): string | null {
+  try {
+    return normaliseMac(value);
+  } catch {
+    return null;
+  }
 }
 
 /** Writes that follow the customer's answer: kept until done, so closing waits for them. */

@@ -3,7 +3,6 @@ import { freeDataUntil } from '../../../domain/clock';
 import { summariseUsage } from '../../../domain/usage-summary';
 import { desiredLimits } from '../../../domain/policy';
 import { voucherTiming } from '../../../domain/vouchers';
-import { normaliseMac } from '../../../domain/units';
 import { maskCode } from '../../../lib/logger';
 import type { SiteDeps } from '../../deps';
 import type { PortalStatus } from '../../types';
@@ -11,6 +10,7 @@ import { toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/sta
 import { ProfileCache } from '../vouchers/queries';
 import { onlineMacsOf } from '../vouchers/online';
 import type { Knex } from 'knex';
+import { macOrNull } from './shared';
 import { EVENT_KINDS } from '../../../domain/activity';
 
 /** What the status page shows for the device's current (or last) voucher; nothing for anyone else. */
@@ -39,13 +39,9 @@ export async function portalStatus(
     extraSinceLogout: false,
     identified: false,
   };
-  let mac: string;
-  try {
-    mac = normaliseMac(macInput);
-  } catch {
-    return none;
-  }
-  const found = (await db('voucher_devices as d')
+  const mac = macOrNull(macInput);
+  if (!mac) return none;
+  const row = (await db('voucher_devices as d')
     .join('vouchers as v', 'v.id', 'd.voucher_id')
     .where('d.mac', mac)
     .modify((q) => {
@@ -56,8 +52,7 @@ export async function portalStatus(
     .select('v.*')
     .first()) as VoucherRow | undefined;
   // A browser holding this device's cookie is told it has nothing; anyone else is told nothing.
-  if (!found) return { ...none, identified: asker.provenMac === mac };
-  const row = found;
+  if (!row) return { ...none, identified: asker.provenMac === mac };
   // The device proves itself: its signed cookie, or asking from the address it uses on the hotspot.
   const device = (await db('voucher_devices').where({ voucher_id: row.id, mac }).first('ip')) as
     { ip: string | null } | undefined;

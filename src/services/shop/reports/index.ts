@@ -1,7 +1,7 @@
 import type { ShopDeps } from '../../deps';
 import type { ReportService, SalesRow } from '../../types';
 import { datesBetween, localDate, periodOf, Period } from '../../../domain/calendar';
-import { vendoLedger } from '../vendos/ledger';
+import { salesBySource } from '../vendos/sales';
 import { listBatches } from '../vouchers/batch-list';
 import { forSale } from '../vouchers/hold';
 import {
@@ -86,10 +86,8 @@ export function createReportService(deps: ShopDeps): ReportService {
     return [...byName.values()].sort((a, b) => b.amount - a.amount || (a.period < b.period ? -1 : 1));
   }
 
-  const ledger = vendoLedger(deps);
-
   return {
-    bySource: (opts) => ledger.salesBySource(opts),
+    bySource: (opts) => salesBySource(deps, opts),
 
     batches: (opts) => listBatches(db, opts),
 

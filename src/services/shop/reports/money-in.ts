@@ -49,11 +49,6 @@ export function soldCharges(db: Db, from: number, to: number, siteId?: number): 
   return charges(db, from, to, siteId).where('c.amount', '>', 0);
 }
 
-/** Credits given to customers (a downgrade), as `c` with its voucher `v`. */
-function givenCredits(db: Db, from: number, to: number, siteId?: number): Knex.QueryBuilder {
-  return charges(db, from, to, siteId).where('c.credit', '>', 0);
-}
-
 /**
  * The profile a charge's sale belongs to: a plan change's, the plan it moved to; extra time or data, the plan the
  * voucher was on when it was sold (`from_profile_id`); else (none recorded) the voucher's own.
@@ -97,7 +92,9 @@ export async function creditsByKind(
   to: number,
   siteId?: number,
 ): Promise<CreditsGiven[]> {
-  const rows = (await givenCredits(db, from, to, siteId)
+  // Credits given to customers (a downgrade), as `c` with its voucher `v`.
+  const rows = (await charges(db, from, to, siteId)
+    .where('c.credit', '>', 0)
     .groupBy('c.kind')
     .orderBy('c.kind')
     .select('c.kind', db.raw('COUNT(*) AS n'), db.raw('SUM(c.credit) AS amount'))) as {

@@ -10,12 +10,8 @@
 import type { Knex } from 'knex';
 import { addressesOf } from '../../business/sites/dispatch';
 import type { SelfSites, SelfSitesSource } from './sites';
-import { macOrNull } from './shared';
-
-interface DeviceAsker {
-  provenMac: string | null;
-  peerIp: string | null;
-}
+import { macOrNull } from '../redemption/shared';
+import type { Asker } from './types';
 
 export function createDeviceAddress(db: Knex, src: SelfSitesSource, sites: SelfSites) {
   /** The routers to ask: the site named or the device's own, else every router this server drives. */
@@ -43,7 +39,7 @@ export function createDeviceAddress(db: Knex, src: SelfSitesSource, sites: SelfS
 
   return async function deviceAddress(
     macInput: string,
-    asker: DeviceAsker,
+    asker: Pick<Asker, 'provenMac' | 'peerIp'>,
     site?: string | number,
   ): Promise<string | null> {
     const mac = macOrNull(macInput) ?? asker.provenMac;

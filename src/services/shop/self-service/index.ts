@@ -8,8 +8,6 @@
  * createSelfService only wires them.
  */
 import type { SiteDeps } from '../../deps';
-import type { GuessLimiter } from '../guess-limiter';
-import type { RedemptionService } from '../../types';
 import type { SelfServiceDeps } from './context';
 import { createDeviceAddress } from './device-address';
 import { moveOfflineMinutes, movesPerDay, setMoveOfflineMinutes, setMovesPerDay } from './move-settings';
@@ -25,13 +23,9 @@ export type { Asker, PauseState, SelfRedeemResult, SelfServiceStatus } from './t
 
 export function createSelfService(
   deps: SiteDeps,
-  d: {
-    /** The dispatching redemption (sites/dispatch.ts), for what is a plain redemption before a site is known. */
-    redemption: RedemptionService;
+  d: Pick<SelfServiceDeps, 'redemption' | 'limiter'> & {
     /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
     sites: SelfSitesSource;
-    /** The portal's guess limits, shared with every site's redemption. */
-    limiter: GuessLimiter;
   },
 ): SelfService {
   const { db, clock, settings } = deps;

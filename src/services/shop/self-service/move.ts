@@ -145,11 +145,8 @@ export function createMoves(
     } catch (err) {
       // A login the router did not answer may have put this phone online: the move stands (the old phone is logged
       // out already), and entering the code again here finishes its login. Any other failure puts it back.
-      if (!isLoginUnconfirmed(err)) {
-        await undo(v, source.mac, to.mac, source.oldIp);
-        throw err;
-      }
-      await recordMove(v, source, to.mac);
+      if (isLoginUnconfirmed(err)) await recordMove(v, source, to.mac);
+      else await undo(v, source.mac, to.mac, source.oldIp);
       throw err;
     }
     await recordMove(v, source, to.mac);

@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import { statements } from '../../../db/statements';
 import type { Profile } from '../../../domain/profiles';
 import { voucherTiming } from '../../../domain/vouchers';
-import { normaliseMac } from '../../../domain/units';
 import { formatDurationHuman } from '../../../domain/durations';
 import { AppError } from '../../../domain/errors';
 import type { Clock } from '../../../lib/clock';
@@ -47,24 +46,6 @@ export function waitText(at: number, now: number): string {
   return formatDurationHuman(Math.max(60, Math.ceil((at - now) / 60_000) * 60));
 }
 
-export function macOrNull(value: string): string | null {
-  try {
-    return normaliseMac(value);
-  } catch {
-    return null;
-  }
-}
-
-async function withProfile(db: Knex, row: VoucherRow | undefined): Promise<Voucher | undefined> {
-  if (!row) return undefined;
-  const p = (await db('profiles').where({ id: row.profile_id }).first('name', 'spec')) as {
-    name: string;
-    spec: string;
-  };
-  const profile = profileFromRow(p);
-  return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
-}
-
 /** A voucher row read with its profile's name and spec (one statement). */
 type JoinedRow = VoucherRow & { profile_name: string; profile_spec: string };
 
@@ -86,7 +67,14 @@ export async function voucherByCode(db: Knex, code: string): Promise<Voucher | u
 }
 
 export async function voucherById(db: Knex, id: number): Promise<Voucher | undefined> {
-  return withProfile(db, (await db('vouchers').where({ id }).first()) as VoucherRow | undefined);
+  const row = (await db('vouchers').where({ id }).first()) as VoucherRow | undefined;
+  if (!row) return undefined;
+  const p = (await db('profiles').where({ id: row.profile_id }).first('name', 'spec')) as {
+    name: string;
+    spec: string;
+  };
+  const profile = profileFromRow(p);
+  return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
 }
 
 /**

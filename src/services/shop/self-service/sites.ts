@@ -63,20 +63,18 @@ export const siteIdOf = (row: { site_id?: number | null }): number =>
 
 export function createSelfSites(db: Knex, src: SelfSitesSource): SelfSites {
   const get = (id: number): SelfSite | undefined => (id === DEFAULT_SITE.id ? src.main : src.stack(id));
+  const need = (id: number | null | undefined): SelfSite => {
+    const s = get(id == null ? DEFAULT_SITE.id : Number(id));
+    if (!s) throw unreachable();
+    return s;
+  };
 
   return {
     main: src.main,
     get,
-    require(id) {
-      const s = get(id == null ? DEFAULT_SITE.id : Number(id));
-      if (!s) throw unreachable();
-      return s;
-    },
+    require: need,
     async resolve(input, knownSite) {
-      const d = await findDriver(db, src.drivers, input, knownSite);
-      const s = get(d.site.id);
-      if (!s) throw unreachable();
-      return s;
+      return need((await findDriver(db, src.drivers, input, knownSite)).site.id);
     },
     async ofDevice(mac, site) {
       if (site !== undefined && site !== '') return (await findSite(db, site)).id;

@@ -4,7 +4,8 @@ import { SELF_SERVICE_WINDOW_MS } from '../../../domain/self-service';
 import { maskCode } from '../../../lib/logger';
 import type { PortalStatus } from '../../types';
 import { siteParts, type SelfServiceDeps } from './context';
-import { activeVoucherOf, macOrNull } from './shared';
+import { activeVoucherOf } from './shared';
+import { macOrNull } from '../redemption/shared';
 import type { Asker, SelfServiceStatus } from './types';
 
 const NO_SELF: SelfServiceStatus = {

@@ -8,15 +8,9 @@ import type { RedeemResult } from '../../types';
 import { siteParts, type SelfServiceDeps } from './context';
 import type { Asker, PauseState } from './types';
 import { selfServiceDue } from './queued';
-import {
-  activeVoucherOf,
-  deviceRow,
-  macOrNull,
-  noActiveVoucher,
-  notYourDevice,
-  type Voucher,
-} from './shared';
+import { activeVoucherOf, deviceRow, noActiveVoucher, notYourDevice, type Voucher } from './shared';
 import { siteIdOf, type SelfSite } from './sites';
+import { macOrNull } from '../redemption/shared';
 
 /** The device's voucher for pause/resume, once the asker proved it is that device. */
 async function provenVoucher(

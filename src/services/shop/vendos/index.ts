@@ -3,26 +3,20 @@ import type { Clock } from '../../../lib/clock';
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import type { ShopDeps } from '../../deps';
-import type { ProfileService, RedemptionService, VoucherService } from '../../types';
+import type { ProfileService } from '../../types';
 import { vendoAdmin } from './admin';
 import { vendoBoard } from './board';
 import { vendoLedger } from './ledger';
 import { vendoPortal } from './portal';
-import type { LocateDevice } from './site-check';
+import type { VendoPortalDeps } from './window';
 import { loadOrCreateKey, secretBox, type SecretBox } from './secrets';
 import { VendoRowCache } from './store';
 import type { VendoService } from './types';
 
 export function createVendoService(
   deps: ShopDeps,
-  d: {
+  d: Pick<VendoPortalDeps, 'redemption' | 'vouchers' | 'locate' | 'hostAddresses'> & {
     profiles: ProfileService;
-    redemption: RedemptionService;
-    vouchers: VoucherService;
-    /** Which sites' routers see a device (the server's; absent in the terminal menu). */
-    locate?: LocateDevice;
-    /** The addresses the hotspot gives a MAC now (the `default` site's stack answers). */
-    hostAddresses: (mac: string) => Promise<string[]>;
     /**
      * The machine's own time, for a request's X-Vendo-Timestamp: a board keeps real time (NTP), so a controller
      * clock started elsewhere (CLOCK_START) must not refuse every coin. Default: the shop's clock.
@@ -39,13 +33,7 @@ export function createVendoService(
   const rows = new VendoRowCache(() => deps.clock.now());
   const { view, ...admin } = vendoAdmin(deps, { profiles: d.profiles, box, rows });
   const board = vendoBoard(deps, { box, events, rows, realClock: d.realClock });
-  const portal = vendoPortal(deps, {
-    redemption: d.redemption,
-    vouchers: d.vouchers,
-    events,
-    locate: d.locate,
-    hostAddresses: d.hostAddresses,
-  });
+  const portal = vendoPortal(deps, { ...d, events });
   return {
     ...admin,
     get: view,

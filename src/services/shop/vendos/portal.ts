@@ -4,7 +4,7 @@
  * as the device's saved credit. Each step is a named function taking what it needs; vendoPortal only wires them.
  */
 import crypto from 'node:crypto';
-import { normaliseMac } from '../../../domain/units';
+import { macOrNull } from '../redemption/shared';
 import { bestPurchase, minimumAmount } from '../../../domain/vendo';
 import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
@@ -68,13 +68,8 @@ async function portalList(deps: ShopDeps, siteId?: number | null) {
 
 /** The device's saved credit (0 for a MAC that is not one). */
 async function savedCredit(deps: ShopDeps, macInput: string): Promise<number> {
-  let mac: string;
-  try {
-    mac = normaliseMac(macInput);
-  } catch {
-    return 0;
-  }
-  return sum(await savedCoins(deps, deps.db, mac, deps.clock.now()));
+  const mac = macOrNull(macInput);
+  return mac ? sum(await savedCoins(deps, deps.db, mac, deps.clock.now())) : 0;
 }
 
 type StartInput = { vendo: unknown; mac: unknown; ip: unknown };

@@ -46,7 +46,7 @@ export async function savedCoins(
   now: number,
   except?: string,
 ): Promise<Coin[]> {
-  const rows = (await q('vendo_coins as c')
+  return (await q('vendo_coins as c')
     .join('vendo_sessions as s', 's.id', 'c.session_id')
     .where('c.mac', mac)
     .whereNull('c.claimed_at')
@@ -54,7 +54,6 @@ export async function savedCoins(
     .whereNot('s.state', 'armed')
     .modify((b) => (except ? void b.whereNot('c.session_id', except) : undefined))
     .select('c.id', 'c.amount')) as Coin[];
-  return rows;
 }
 
 /** A window's coins (only those not spent yet, with `unclaimedOnly`). */

@@ -57,7 +57,7 @@ export async function addDataCode(
     /** The site where it was used: a roaming code becomes that site's (its sale is counted there). */
     siteId?: number;
   },
-): Promise<number> {
+): Promise<void> {
   const consumed = await consumeSecondCode(
     db,
     t.second.id,
@@ -68,7 +68,6 @@ export async function addDataCode(
   );
   const credited = await addExtraData(db, t.first, t.bytes, t.at);
   if (!consumed || !credited) throw new TopUpRaced();
-  return Number(t.first.extra_bytes ?? 0) + t.bytes;
 }
 
 /**

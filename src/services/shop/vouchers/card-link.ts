@@ -117,16 +117,23 @@ async function readDnsName(r: CardRouter, waitMs: number): Promise<DnsRead> {
   }
 }
 
-/** HOTSPOT_LOGIN_URL, taken as the owner wrote it; an address on this computer is pointed out. */
-function configuredLogin(base: string): CardLinkTarget {
-  const target = {
+/** The hotspot's login page at `base`: a scan logs a phone in. */
+function loginTarget(base: string, source: CardLinkSource): CardLinkTarget {
+  return {
     kind: 'login',
     base,
-    source: 'HOTSPOT_LOGIN_URL',
+    source,
     sample: sampleLink('login', base),
-  } as const;
+    problem: null,
+    warning: null,
+  };
+}
+
+/** HOTSPOT_LOGIN_URL, taken as the owner wrote it; an address on this computer is pointed out. */
+function configuredLogin(base: string): CardLinkTarget {
+  const target = loginTarget(base, 'HOTSPOT_LOGIN_URL');
   const local = thisComputer(base);
-  if (!local) return { ...target, problem: null, warning: null };
+  if (!local) return target;
   const problem = `HOTSPOT_LOGIN_URL is on ${local}, which no phone can open`;
   return { ...target, problem, warning: `${problem}. ${LOCAL_LOGIN_HINT}` };
 }
@@ -169,17 +176,7 @@ export async function cardLinkTarget(
   const reads = await Promise.all(routers.map((r) => readDnsName(r, waitMs)));
   const names = [...new Set(reads.flatMap((r) => ('dnsName' in r ? [r.dnsName] : [])))];
   const problems = reads.flatMap((r) => ('why' in r ? [r.why] : []));
-  if (problems.length === 0 && names.length === 1) {
-    const base = `http://${names[0]}/login`;
-    return {
-      kind: 'login',
-      base,
-      source: 'dns-name',
-      sample: sampleLink('login', base),
-      problem: null,
-      warning: null,
-    };
-  }
+  if (problems.length === 0 && names.length === 1) return loginTarget(`http://${names[0]}/login`, 'dns-name');
   const why =
     problems.length > 0
       ? problems.join('; ')

@@ -23,12 +23,11 @@ import { recordEvent } from '../../business/events';
 import { localDate, startOfLocalDay } from '../../../domain/calendar';
 import * as lifecycle from '../voucher-lifecycle';
 import { chargeOf } from './charges';
-import { EXTENSION } from './extension';
-import type { Logins } from './logins';
+import { EXTENSION, type ExtensionDeps } from './extension';
 import { OVERAGE } from './overage';
 import { ProfileCache, requireVoucher } from './queries';
 import { routerUptimeLimit, voucherProfile, type VoucherRow } from './state';
-import type { ChargeVoid, VoucherView } from './types';
+import type { ChargeVoid } from './types';
 
 interface ChargeRow {
   id: number;
@@ -77,10 +76,7 @@ export function voidRefusal(
   );
 }
 
-export function voucherChargeVoid(
-  deps: SiteDeps,
-  d: { loginsOf(row: VoucherRow): Promise<Logins>; view(row: VoucherRow): Promise<VoucherView> },
-) {
+export function voucherChargeVoid(deps: SiteDeps, d: ExtensionDeps) {
   const { db, clock, config, audit } = deps;
 
   /** What is still unused of what the charge bought: the part taken back. */

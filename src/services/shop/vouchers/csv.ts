@@ -1,5 +1,5 @@
 /** CSV export of vouchers (RFC 4180 quoting; times ISO 8601 UTC; price in pesos). */
-import { isoInstant } from '../../../domain/durations';
+import { isoInstant as iso } from '../../../domain/durations';
 import type { Knex } from 'knex';
 import type { VoucherFilter } from '../../types';
 import { filteredVouchers } from './queries';
@@ -14,8 +14,6 @@ function cell(v: string | number | null): string {
   const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
-
-const iso = isoInstant;
 
 export async function vouchersCsv(db: Knex, filter: VoucherFilter): Promise<string> {
   const rows = await filteredVouchers(db, filter)

@@ -67,7 +67,7 @@ function counterPrice(given: unknown, plan: { price: number; validitySeconds: nu
   return price;
 }
 
-type ExtensionDeps = {
+export type ExtensionDeps = {
   loginsOf(row: VoucherRow): Promise<Logins>;
   view(row: VoucherRow): Promise<VoucherView>;
 };

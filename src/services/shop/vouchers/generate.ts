@@ -65,13 +65,7 @@ export async function planBatch(
 ): Promise<GeneratePlan> {
   if (account) assertMaySell(account, input, profile);
   assertOnSale(profile);
-  const style = await codeStyleFor(deps.settings, {
-    alphabet: input.alphabet,
-    length: input.length,
-    prefix: input.prefix,
-    passwordAlphabet: input.passwordAlphabet,
-    passwordLength: input.passwordLength,
-  });
+  const style = await codeStyleFor(deps.settings, input);
   const staff = input.staff === true;
   // Every number is bounded here, whichever face it came from (API, admin form, terminal), before it is stored
   // or reaches the router: a price of at most ₱100,000, speeds of 8 kbit/s to 10 Gbit/s like a profile's.

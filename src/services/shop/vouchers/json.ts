@@ -5,12 +5,10 @@
  * times ISO-8601. One shaper per thing, used by both faces.
  */
 import type { StyleFigures } from '../../../domain/code-style';
-import { isoInstant } from '../../../domain/units';
+import { isoInstant as iso } from '../../../domain/units';
 import { alertEventKind } from '../../../domain/usage-summary';
 import type { ChargeOutcome, PlanChangePreview, VoucherCharge } from './charge-types';
-import type { VoucherDetail, VoucherView } from './types';
-
-const iso = isoInstant;
+import type { OverageSale, VoucherDetail, VoucherView } from './types';
 
 /** The receipt page of a charge kept on a voucher. */
 export const receiptPath = (code: string, id: number) =>
@@ -97,11 +95,7 @@ export function voucherDetailJson(d: VoucherDetail) {
       price_centavos: d.overage.price,
       available_now: d.overage.availableNow,
     },
-    overage_bought: {
-      bytes: d.overageBought.bytes,
-      amount: d.overageBought.amount,
-      count: d.overageBought.count,
-    },
+    overage_bought: { ...d.overageBought },
     fup_threshold_bytes: d.fupThresholdBytes,
     cap_bytes: d.capBytes,
     added_bytes: d.addedBytes,
@@ -209,20 +203,17 @@ export function voucherChargeJson(c: VoucherCharge) {
     total_seconds: c.totalSeconds,
     note: c.note,
     bytes: c.bytes,
-    created_at: isoInstant(c.createdAt),
+    created_at: iso(c.createdAt),
     actor: c.actor,
     receipt: receiptPath(c.code, c.id),
-    voided_at: c.voided === null ? null : isoInstant(c.voided.at),
+    voided_at: c.voided === null ? null : iso(c.voided.at),
     voided_by: c.voided?.by ?? null,
     void_reason: c.voided?.reason ?? null,
   };
 }
 
 /** Extra data sold at the counter (POST …/overage): centavos and bytes, with its receipt. */
-export function overageChargeJson(
-  code: string,
-  c: { chargeId: number; offers: number; bytes: number; amount: number },
-) {
+export function overageChargeJson(code: string, c: OverageSale['charge']) {
   return {
     id: c.chargeId,
     kind: 'overage',

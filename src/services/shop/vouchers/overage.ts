@@ -59,12 +59,7 @@ const raced = () =>
   );
 
 /** What one purchase bought: `offers` × the plan's offer, for `amount` centavos (its voucher_charges row). */
-interface OverageCharge {
-  chargeId: number;
-  offers: number;
-  bytes: number;
-  amount: number;
-}
+type OverageCharge = OverageSale['charge'];
 
 /**
  * In the caller's transaction: the voucher's cap raised by `offers` × the offer's bytes and the sale kept, with
