@@ -48,5 +48,3 @@ export function expectedFigure(body: Record<string, unknown>): number | undefine
 /** The address that voids a charge kept on a voucher (the voucher page's form; the API's is under /admin/api). */
 export const voidPath = (code: string, id: number) =>
   `/admin/vouchers/${encodeURIComponent(code)}/charges/${id}/void`;
-
-export { receiptPath } from '../../services/shop/vouchers/json';

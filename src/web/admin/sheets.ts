@@ -48,16 +48,12 @@ async function printBatch(ctx: WebContext, req: Request<{ id: string }>, res: Re
   const id = parseRecordId(req.params.id, batchNotFound);
   await requireOwnBatch(ctx.services.accounts, req, id);
   const chosenLayout = paperAsked(req);
-  const include = parseSheetInclude(req.query.include);
-  const design = parseCardDesign(req.query.design);
-  const from = parseSheetFrom(req.query.from);
-  const target = await cardTarget(ctx, req, { batchId: id });
   const sheet = await buildSheet(ctx.services, id, {
-    target,
-    include,
-    design,
+    include: parseSheetInclude(req.query.include),
+    design: parseCardDesign(req.query.design),
+    from: parseSheetFrom(req.query.from),
     wifiName: ctx.config.wifiName,
-    from,
+    target: await cardTarget(ctx, req, { batchId: id }),
   });
   const hrefFor = (c: SheetChoice) =>
     `/admin/vouchers/batches/${id}/print?${new URLSearchParams({ format: c.layout, include: c.include, design: c.design, ...(c.from > 1 ? { from: String(c.from) } : {}) }).toString()}`;
@@ -83,12 +79,10 @@ async function printVoucher(ctx: WebContext, req: Request<{ code: string }>, res
   if (voucher.batchId === null)
     throw new AppError('BATCH_NOT_FOUND', 'This voucher belongs to no batch any more', 404);
   const chosenLayout = paperAsked(req);
-  const design = parseCardDesign(req.query.design);
-  const target = await cardTarget(ctx, req, { code: voucher.code });
   const sheet = await buildSheet(ctx.services, voucher.batchId, {
-    target,
-    design,
+    design: parseCardDesign(req.query.design),
     wifiName: ctx.config.wifiName,
+    target: await cardTarget(ctx, req, { code: voucher.code }),
     only: voucher.code,
   });
   const page = `/admin/vouchers/${encodeURIComponent(voucher.code)}`;

@@ -58,9 +58,7 @@ export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void
 }
 
 /** What the Pay routes share: the context and the account page's faces. */
-interface PayDeps extends Faces {
-  ctx: WebContext;
-}
+type PayDeps = Faces & { ctx: WebContext };
 
 async function page(
   d: PayDeps,

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { clientIPv4, normaliseMac } from '../../domain/units';
 import type { WebContext } from '../context';
+import { safeEqual } from '../middleware/auth';
 
 const COOKIE = 'pisonet_device';
 const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
@@ -57,9 +58,7 @@ export function provenDevice(req: Request, secret: string): string | null {
   if (!value || dot < 0) return null;
   const m = mac(value.slice(0, dot));
   if (!m) return null;
-  const given = Buffer.from(value.slice(dot + 1));
-  const wanted = Buffer.from(sign(secret, m));
-  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted) ? m : null;
+  return safeEqual(value.slice(dot + 1), sign(secret, m)) ? m : null;
 }
 
 const BROWSER_COOKIE = 'pisonet_browser';
@@ -78,9 +77,7 @@ export function browserToken(req: Request, secret: string): string | null {
   if (!value || dot < 0) return null;
   const id = value.slice(0, dot);
   if (!BROWSER_ID.test(id)) return null;
-  const given = Buffer.from(value.slice(dot + 1));
-  const wanted = Buffer.from(sign(secret, `browser:${id}`));
-  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted) ? id : null;
+  return safeEqual(value.slice(dot + 1), sign(secret, `browser:${id}`)) ? id : null;
 }
 
 /**

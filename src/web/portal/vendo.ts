@@ -10,6 +10,7 @@ import { formatBytes, formatRouterDuration, normaliseMac } from '../../domain/un
 import { AppError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { sendJsonError } from '../middleware/errors';
+import { safeEqual } from '../middleware/auth';
 import { cookieOf, cookieSecure, peerAddress, provenDevice, rememberDevice } from './device-proof';
 import './vendo-messages';
 import { pickLanguage, translator } from '../../i18n';
@@ -55,9 +56,7 @@ function owns(d: VendoDeps, req: Request, id: string): boolean {
   const v = cookieOf(req, COOKIE);
   const dot = v?.lastIndexOf('.') ?? -1;
   if (!v || dot < 0 || !d.secret || v.slice(0, dot) !== id) return false;
-  const given = Buffer.from(v.slice(dot + 1));
-  const wanted = Buffer.from(d.sign(id));
-  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
+  return safeEqual(v.slice(dot + 1), d.sign(id));
 }
 
 /**

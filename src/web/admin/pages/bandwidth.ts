@@ -81,14 +81,9 @@ export function bandwidthView(users: UserTraffic[], q: string, sort: 'rate' | 'm
         [u.mac, u.ip ?? '', u.user, u.profile].some((v) => v.toUpperCase().includes(needle)),
       )
     : users;
+  const byMac = (a: UserTraffic, b: UserTraffic) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0);
   const ordered = [...matching].sort((a, b) =>
-    sort === 'mac'
-      ? a.mac < b.mac
-        ? -1
-        : a.mac > b.mac
-          ? 1
-          : 0
-      : b.rateOut + b.rateIn - (a.rateOut + a.rateIn) || (a.mac < b.mac ? -1 : 1),
+    sort === 'mac' ? byMac(a, b) : b.rateOut + b.rateIn - (a.rateOut + a.rateIn) || (a.mac < b.mac ? -1 : 1),
   );
   return {
     ...pageOf(ordered, page),

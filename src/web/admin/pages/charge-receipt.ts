@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseSheetLayout, type SheetLayout } from '../../../domain/cards';
 import { AppError } from '../../../domain/errors';
 import type { WebContext } from '../../context';
-import { receiptPath } from '../charge-json';
+import { receiptPath } from '../../../services/shop/vouchers/json';
 import { parseRecordId } from '../record-scope';
 
 /** The printed page of each paper (a thermal roll's width and a receipt's length, or A4), in toolbar order. */

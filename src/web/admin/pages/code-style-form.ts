@@ -30,13 +30,7 @@ export const SETTINGS_STYLE_FIELDS: StyleFieldNames = {
 
 /** What the form sent, as text (the domain parses and bounds it). */
 export function styleInputOf(body: unknown, names: StyleFieldNames): CodeStyleInput {
-  return {
-    alphabet: field(body, names.alphabet),
-    length: field(body, names.length),
-    prefix: field(body, names.prefix),
-    passwordAlphabet: field(body, names.passwordAlphabet),
-    passwordLength: field(body, names.passwordLength),
-  };
+  return Object.fromEntries(Object.entries(names).map(([key, name]) => [key, field(body, name)]));
 }
 
 /** A style as the form's values (to fill the fields in). */

@@ -34,18 +34,7 @@ async function invoiceWithPayments(ctx: WebContext, number: string) {
   const paidBy = payments.flatMap((p) =>
     p.allocations
       .filter((a) => a.invoice === inv.number)
-      .map((a) => ({
-        id: p.id,
-        subscriberId: p.subscriberId,
-        at: p.at,
-        method: p.method,
-        reference: p.reference,
-        actor: p.actor,
-        amount: a.amount,
-        total: p.amount,
-        voided: p.voided,
-        reverses: p.reverses,
-      })),
+      .map((a) => ({ ...p, amount: a.amount, total: p.amount })),
   );
   return { inv, paidBy };
 }

@@ -115,17 +115,19 @@ function defaultInterface(names: string[]): string {
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
+/** The housekeeping reads that return a list, and the row each list holds. */
+type ListRead = 'hosts' | 'sessions' | 'bindings' | 'cookies' | 'leases';
+type RowOf<K extends ListRead> = Awaited<ReturnType<HousekeepingService[K]>>['data'][number];
+
 /** The tabs that list what one read returns, with a search box (over `fields`) and pages; titled by their label. */
 function listTabs(ctx: WebContext, router: Router) {
-  return <T>(
-    tab: RouterTab,
-    read: (hk: HousekeepingService, site: SiteRef) => Promise<RouterRead<T[]>>,
-    fields: (row: T) => string[],
-  ) => {
+  return <K extends ListRead>(tab: RouterTab, read: K, fields: (row: RowOf<K>) => string[]) => {
     const [, path, title] = ROUTER_TABS.find((t) => t[0] === tab)!;
     router.get(path.replace(/^\/admin/, ''), async (req, res) => {
       const { site, scope } = await routerSite(ctx, req);
-      const { result, error } = await attempt(() => read(ctx.services.housekeeping, site));
+      const { result, error } = await attempt(
+        () => ctx.services.housekeeping[read](site) as Promise<RouterRead<RowOf<K>[]>>,
+      );
       page(res, `router/${tab}`, 'router', `${title} · Router`, {
         ...routerLocals(tab, site, scope),
         result,
@@ -198,31 +200,11 @@ export function routerRoutes(ctx: WebContext): Router {
   const router = Router();
   router.get('/router', resourcesPage(ctx));
   const list = listTabs(ctx, router);
-  list(
-    'hosts',
-    (hk, s) => hk.hosts(s),
-    (h) => [h.mac, h.address, h.toAddress, h.server, h.comment],
-  );
-  list(
-    'active',
-    (hk, s) => hk.sessions(s),
-    (a) => [a.user, a.mac, a.address, a.server, a.loginBy],
-  );
-  list(
-    'bindings',
-    (hk, s) => hk.bindings(s),
-    (b) => [b.mac, b.address, b.type, b.comment],
-  );
-  list(
-    'cookies',
-    (hk, s) => hk.cookies(s),
-    (c) => [c.user, c.mac],
-  );
-  list(
-    'leases',
-    (hk, s) => hk.leases(s),
-    (l) => [l.address, l.mac, l.hostName, l.server, l.status],
-  );
+  list('hosts', 'hosts', (h) => [h.mac, h.address, h.toAddress, h.server, h.comment]);
+  list('active', 'sessions', (a) => [a.user, a.mac, a.address, a.server, a.loginBy]);
+  list('bindings', 'bindings', (b) => [b.mac, b.address, b.type, b.comment]);
+  list('cookies', 'cookies', (c) => [c.user, c.mac]);
+  list('leases', 'leases', (l) => [l.address, l.mac, l.hostName, l.server, l.status]);
   router.get('/router/traffic', trafficPage(ctx));
   router.get('/router/log', logPage(ctx));
   return router;

@@ -30,7 +30,6 @@ import {
   notifySettingsRoutes,
   type SettingsRender,
 } from './settings-notify';
-import type { TestResult } from '../../../services/business/notify';
 
 interface GeneralSettings {
   'usage.poll_seconds': number;
@@ -135,13 +134,7 @@ export function settingsRoutes(ctx: WebContext): Router {
   return router;
 }
 
-interface SettingsExtra {
-  values?: Record<string, string>;
-  errors?: FieldErrors;
-  test?: RouterInfo;
-  formError?: string;
-  notifyTest?: TestResult[];
-}
+type SettingsExtra = NonNullable<Parameters<SettingsRender>[1]> & { test?: RouterInfo };
 
 /** Every section's stored values as the form's fields. */
 async function currentValues(ctx: WebContext) {

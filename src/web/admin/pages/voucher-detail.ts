@@ -9,7 +9,8 @@ import {
   parseDuration,
 } from '../../../domain/units';
 import type { ChargeOutcome, PlanChangePreview } from '../../../services/shop/vouchers/charge-types';
-import { chargeFlag, expectedFigure, receiptPath, voidPath } from '../charge-json';
+import { chargeFlag, expectedFigure, voidPath } from '../charge-json';
+import { receiptPath } from '../../../services/shop/vouchers/json';
 import { QuoteChangedError } from '../../../services/shop/vouchers/plan-confirm';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
 import { voidRefusal } from '../../../services/shop/vouchers/charge-void';
