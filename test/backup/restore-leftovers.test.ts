@@ -2,6 +2,8 @@
  * What a restore cut short (a power cut, kill -9) leaves, and the next restore clears. On PostgreSQL the shop is
  * replaced in one transaction, so nothing is half done; an export's staging schema may be left in the database.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../../src/config/env';
 import { openDatabase, rawRows } from '../../src/db/knex';
 import { createLogger } from '../../src/lib/logger';
@@ -40,4 +42,38 @@ describePostgresOnly('an export restored into PostgreSQL', () => {
       await db.destroy();
     }
   });
+});
+
+describePostgresOnly('a restore into PostgreSQL works in the data folder', () => {
+  const tmp = process.env.TMPDIR;
+  beforeAll(async () => {
+    h = await createHarness();
+    place = await freshPlace();
+  });
+  afterAll(async () => {
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
+    await h?.close();
+    await place?.close();
+  });
+
+  // /tmp is often RAM on a small box: a dump's SQL as large as the shop must not go there.
+  test.each(['pgdump', 'export'] as const)(
+    '%s: not in the system temporary folder; a leftover goes',
+    async (format) => {
+      const config = loadConfig({ ...place.env, TZ: 'Asia/Manila', LOG_LEVEL: 'silent' });
+      const made = await h.core!.services.backups.backupNow({ format });
+      const left = path.join(place.dir, '.restore-cutshort');
+      fs.mkdirSync(left);
+      fs.writeFileSync(path.join(left, 'restore.sql'), 'half a dump');
+      process.env.TMPDIR = path.join(place.dir, 'no-such-folder');
+      try {
+        await restoreBackup(config, made.file, { log: createLogger('silent'), now: Date.now(), yes: true });
+      } finally {
+        process.env.TMPDIR = tmp ?? '';
+        if (tmp === undefined) delete process.env.TMPDIR;
+      }
+      expect(fs.readdirSync(place.dir).filter((n) => n.startsWith('.restore-'))).toEqual([]);
+    },
+  );
 });

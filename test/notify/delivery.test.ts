@@ -80,6 +80,23 @@ test('a Telegram outage (500) and a webhook refusing connections: each message a
   ]);
 });
 
+test("an answer that is not the Bot API's (a bare null) is a failed try, kept to try again", async () => {
+  rig = await notifyRig();
+  const { tg } = rig;
+  await tg.set({ kind: 'body', status: 200, body: 'null' });
+  await routerDown(rig);
+  await rig.send();
+  expect(tg.hits).toBe(1);
+  expect(await states(rig)).toEqual([
+    [
+      expect.stringMatching(
+        /^router_down telegram:pending \(HTTP 200 from http:\/\/127\.0\.0\.1:\d+, not a Bot API answer\)$/,
+      ),
+      'router_down webhook:sent',
+    ],
+  ]);
+});
+
 test("a 429's retry_after is waited out; a message Telegram refuses for good is kept as failed with its words", async () => {
   rig = await notifyRig();
   const { h, tg } = rig;

@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 export type Answer =
   | { kind: 'ok' }
   | { kind: 'status'; status: number; description?: string; retryAfter?: number }
+  /** Not the API's JSON at all: a proxy or a captive page in the way. */
+  | { kind: 'body'; status: number; body: string }
   | { kind: 'refuse' };
 
 abstract class FakeServer {
@@ -78,6 +80,10 @@ export class FakeTelegram extends FakeServer {
     if (req.method !== 'POST' || !m)
       return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
     const a = this.answer;
+    if (a.kind === 'body') {
+      res.writeHead(a.status, { 'content-type': 'application/json' });
+      return void res.end(a.body);
+    }
     if (a.kind === 'status')
       return reply(a.status, {
         ok: false,

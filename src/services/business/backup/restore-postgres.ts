@@ -3,17 +3,17 @@
  *
  * - pg_dump's file: pg_restore turns it into SQL (which also proves this pg_restore can read it), then psql runs
  *   that SQL in ONE transaction after dropping what the schema holds: it all happens, or nothing does.
- * - SQLite's file or the export: built as a staging copy first (the SQLite file in a temporary folder, the export
+ * - SQLite's file or the export: built as a staging copy first (the SQLite file in a working folder, the export
  *   in a schema of its own), checked and migrated there, then copied over the shop's tables by `copyDatabase`,
  *   again in one transaction, which also counts both sides.
  *
  * A restore cut short (a power cut, kill -9) changed nothing: the transaction never committed, and the lock went
- * with its connection. What it may leave is the export's staging schema (`pisonet_restore_…`): the next restore
- * drops it first (it holds the database lock, so no other restore is using one).
+ * with its connection. What it may leave is the export's staging schema (`pisonet_restore_…`) and its working
+ * folder in the data folder (`.restore-…`): the next restore drops both first (it holds the database lock, so no
+ * other restore is using one).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { PostgresConfig } from '../../../config/database-url';
@@ -47,8 +47,19 @@ BEGIN
 END $$;
 `;
 
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'pisonet-restore-'));
+const WORK_PREFIX = '.restore-';
+
+/**
+ * A working folder in the data folder, not the system's temporary one: /tmp is often RAM (tmpfs), and a pg_dump's
+ * SQL or a staging SQLite file as large as the shop does not fit beside the server on a 1 GB box. One left by a
+ * restore cut short goes first: the caller holds the database lock, so no other restore is using it.
+ */
+async function withWorkDir<T>(dataDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  await fs.promises.mkdir(dataDir, { recursive: true });
+  for (const name of await fs.promises.readdir(dataDir))
+    if (name.startsWith(WORK_PREFIX))
+      await fs.promises.rm(path.join(dataDir, name), { recursive: true, force: true });
+  const dir = await fs.promises.mkdtemp(path.join(dataDir, WORK_PREFIX));
   try {
     return await fn(dir);
   } finally {
@@ -61,10 +72,11 @@ export async function restorePgDump(
   file: string,
   manifest: BackupManifest,
   c: PostgresConfig,
+  dataDir: string,
 ): Promise<string[]> {
   requireTool('pg_restore', 'Restoring a pg_dump backup');
   requireTool('psql', 'Restoring a pg_dump backup');
-  await withTempDir(async (dir) => {
+  await withWorkDir(dataDir, async (dir) => {
     const sql = path.join(dir, 'restore.sql');
     const prelude = path.join(dir, 'clear.sql');
     await fs.promises.writeFile(prelude, CLEAR_SCHEMA, { mode: 0o600 });
@@ -126,8 +138,9 @@ export async function restoreViaStaging(
   file: string,
   manifest: BackupManifest,
   c: PostgresConfig,
+  dataDir: string,
 ): Promise<string[]> {
-  return withTempDir(async (dir) => {
+  return withWorkDir(dataDir, async (dir) => {
     const schema = `${STAGING_PREFIX}${crypto.randomBytes(4).toString('hex')}`;
     const target = openDatabase(c);
     let staging: Knex | undefined;

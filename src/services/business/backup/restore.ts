@@ -163,9 +163,9 @@ export async function restoreBackup(
         stamp,
       }));
     } else if (manifest.format === 'pgdump') {
-      migrated = await restorePgDump(file, manifest, c);
+      migrated = await restorePgDump(file, manifest, c, config.dataDir);
     } else {
-      migrated = await restoreViaStaging(file, manifest, c);
+      migrated = await restoreViaStaging(file, manifest, c, config.dataDir);
     }
     const db = c.engine === 'sqlite' ? openSqliteFile(c.file, { readonly: true }) : openDatabase(c);
     try {

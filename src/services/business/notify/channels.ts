@@ -60,7 +60,7 @@ export async function sendTelegram(
   if ('error' in res) return { ok: false, retry: true, error: scrub(res.error) };
   let json: { ok?: boolean; description?: string; parameters?: { retry_after?: number } } = {};
   try {
-    json = JSON.parse(res.text) as typeof json;
+    json = (JSON.parse(res.text) as typeof json | null) ?? {};
   } catch {
     json = {};
   }
