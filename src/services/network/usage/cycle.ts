@@ -12,6 +12,7 @@ import type { Enforcer } from './enforcer';
 import type { LoadedState, LoadedVoucher } from './load';
 import type { NoticeDeps, Outage } from './notices';
 import type { UsageSource } from './source';
+import type { WatchReport } from './types';
 import type { MeteredSubscribers } from './subscriber-load';
 import type { KeptBaselines } from './subscriber-baselines';
 
@@ -156,4 +157,17 @@ export interface Cycle {
 
 export function freshMemory(): PollMemory {
   return { loaded: false, outage: {}, lastCompactAt: Number.NEGATIVE_INFINITY };
+}
+
+/** A tick's report that read nothing (`skipped`: why, unless nobody was near a threshold); the devices' and the subscribers'. */
+export const none = (skipped?: WatchReport['skipped']): WatchReport => ({
+  watched: 0,
+  rows: 0,
+  enforced: 0,
+  skipped,
+});
+
+/** Where a watched customer may cross its line from `now`: before the next poll after `pollAt`, plus one tick. */
+export function watchWindow(s: WatchSettings, pollAt: number, now: number) {
+  return { now, nextPollAt: pollAt + s.pollSeconds() * 1000, intervalMs: s.intervalSeconds() * 1000 };
 }

@@ -24,7 +24,16 @@ import {
 import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
-import { keepDue, noteDue, takeDue, type Cycle, type WatchMode, type WatchSettings } from './cycle';
+import {
+  keepDue,
+  none,
+  noteDue,
+  takeDue,
+  watchWindow,
+  type Cycle,
+  type WatchMode,
+  type WatchSettings,
+} from './cycle';
 import { rebootedSince } from './meter';
 import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
@@ -63,14 +72,6 @@ interface Memory {
 const memories = new WeakMap<Cycle, Memory>();
 /** The router's boot as the first watch read saw it, where the poll knows none (a RADIUS site's accounting). */
 const boots = new WeakMap<Cycle, number>();
-
-/** A tick's report that read nothing (`skipped`: why, unless nobody was near a threshold); the devices' too (fup-watch.ts). */
-export const none = (skipped?: WatchReport['skipped']): SubscriberWatchReport => ({
-  watched: 0,
-  rows: 0,
-  enforced: 0,
-  skipped,
-});
 
 type LiveRow = { subscriber_id: number; session_key: string; up: number; down: number; seen_at: number };
 
@@ -156,11 +157,6 @@ export async function currentSubscriberWatch(
   const pollAt = c.memory.lastPoll;
   if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined) return undefined;
   return memoryFor(c, pollAt, c.deps.clock.now());
-}
-
-/** Where a watched customer may cross its line from `now`: before the next poll after `pollAt`, plus one tick. */
-export function watchWindow(s: WatchSettings, pollAt: number, now: number) {
-  return { now, nextPollAt: pollAt + s.pollSeconds() * 1000, intervalMs: s.intervalSeconds() * 1000 };
 }
 
 /** Those that could reach their next threshold before the next poll plus one tick (of `only`, a due read's). */

@@ -32,8 +32,10 @@ import { decideVouchers, type DeviceDecision, type VoucherWithDevices } from '..
 import { siteOf } from '../../deps';
 import {
   keepDue,
+  none,
   noteDue,
   takeDue,
+  watchWindow,
   type Cycle,
   type DueReads,
   type WatchMemory,
@@ -42,7 +44,7 @@ import {
 } from './cycle';
 import { claimedMacs, voucherItem } from './decisions';
 import { activeVouchersNow, type DeviceRow, type LoadedState, type LoadedVoucher } from './load';
-import { none, watchSubscribers, watchWindow } from './fup-watch-subscribers';
+import { watchSubscribers } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
