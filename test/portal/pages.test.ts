@@ -17,6 +17,18 @@ describe('portal pages without JavaScript', () => {
     await h.close();
   });
 
+  it('a device cookie that is not valid percent-encoding is no proof, not an error', async () => {
+    const d = addDevice(h, 1);
+    const url = `${h.app!.url}/portal/status?${new URLSearchParams({ mac: d.mac, ip: d.ip })}`;
+    const plain = await fetch(url, { redirect: 'manual' });
+    const odd = await fetch(url, {
+      redirect: 'manual',
+      headers: { cookie: 'pisonet_device=%; pisonet_browser=%E0%A4%A; pisonet_vendo=%zz' },
+    });
+    expect(plain.status).toBeLessThan(500);
+    expect(odd.status).toBe(plain.status);
+  });
+
   it('shows the form with the hotspot variables, posts it and lands on the status page', async () => {
     const [code] = await makeVouchers(h, 'BASIC', 1);
     const d = addDevice(h, 1);

@@ -17,7 +17,7 @@ import { AppError } from '../../domain/errors';
 import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
-import { peerAddress } from './device-proof';
+import { cookieOf, peerAddress } from './device-proof';
 
 /** How long a demo link, and the browser's stand-in for the CPE it sets, last. */
 export const DEMO_AS_MS = 5 * 60_000;
@@ -68,18 +68,10 @@ function refusal(why: 'invalid' | 'expired'): AppError {
       );
 }
 
-function cookieOf(req: Request): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === COOKIE) return part.slice(i + 1).trim();
-  }
-  return undefined;
-}
-
 /** The subscriber id this browser stands in for: a valid, unexpired demo cookie in demo mode; else null. */
 export function demoCpeOf(ctx: WebContext, req: Request): number | null {
   if (!ctx.simulated) return null;
-  const token = cookieOf(req);
+  const token = cookieOf(req, COOKIE);
   if (!token) return null;
   const read = readDemoAsToken(token, ctx.deviceSecret ?? '', ctx.clock.now());
   return 'id' in read ? read.id : null;

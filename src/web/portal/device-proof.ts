@@ -24,10 +24,17 @@ function sign(secret: string, text: string): string {
   return crypto.createHmac('sha256', secret).update(`device:${text}`).digest('base64url');
 }
 
+/** A cookie's value; one that is not valid percent-encoding (`%`, a phone's own garbage) is no cookie. */
 export function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
