@@ -12,23 +12,11 @@ import { parseReason } from '../../../domain/subscriber-fields';
 import { transition, type SubscriberAction } from '../../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../../business/audit/actor';
 import type { ChangeDeps } from './changes';
-import { accountNo, type LoadedRow } from './store';
-import type { OpenSuspension, SubscriberChange, SubscriberView } from './types';
-
-const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
-  activate: 'activate',
-  suspend: 'suspend',
-  resume: 'resume',
-  end: 'end',
-};
+import { accountNo, noOf, type LoadedRow } from './store';
+import type { OpenSuspension, SubscriberView } from './types';
 
 /** Who billing's suspensions are started and ended by, in `subscriber_suspensions`. */
 const BILLING = 'billing';
-
-async function noOf(db: Knex, id: number): Promise<string> {
-  const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
-  return accountNo(Number(r.seq));
-}
 
 const changedMeanwhile = () =>
   new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
@@ -115,7 +103,7 @@ async function writeMove(
     await deps.changed(
       trx,
       Number(row.id),
-      ACTIONS[m.action],
+      m.action,
       `Subscriber ${accountNo(Number(row.seq))} ${to === 'active' ? 'resumed' : to}`,
     );
   });
@@ -138,7 +126,7 @@ async function move(
     accountNo(Number(row.seq)),
     reason === undefined ? {} : { reason, ...(untilPaid ? { until_paid: true } : {}) },
   );
-  deps.emit({ id: Number(row.id), change: ACTIONS[action] });
+  deps.emit({ id: Number(row.id), change: action });
   return deps.viewOf(Number(row.id));
 }
 
@@ -161,7 +149,10 @@ async function suspendUnpaid(deps: StatusDeps, id: number, reason: string): Prom
     return true;
   });
   if (!done) return false;
-  await deps.audit.record(SYSTEM, 'subscriber.suspend', await noOf(deps.db, id), { reason, cause: 'unpaid' });
+  await deps.audit.record(SYSTEM, 'subscriber.suspend', await noOf(deps.db, id), {
+    reason,
+    cause: 'unpaid',
+  });
   deps.emit({ id, change: 'suspend' });
   return true;
 }

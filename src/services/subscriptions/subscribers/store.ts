@@ -52,6 +52,11 @@ export type LoadedRow = SubscriberRow & {
 
 export const accountNo = (seq: number): string => `S-${String(seq).padStart(6, '0')}`;
 
+export async function noOf(db: Knex, id: number): Promise<string> {
+  const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
+  return accountNo(Number(r.seq));
+}
+
 export const subscriberNotFound = () =>
   new AppError('SUBSCRIBER_NOT_FOUND', 'No such subscriber', 404, 'subscriber');
 
