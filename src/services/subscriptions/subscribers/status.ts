@@ -12,14 +12,11 @@ import { parseReason } from '../../../domain/subscriber-fields';
 import { transition, type SubscriberAction } from '../../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../../business/audit/actor';
 import type { ChangeDeps } from './changes';
-import { accountNo, noOf, type LoadedRow } from './store';
+import { accountNo, changedMeanwhile, noOf, type LoadedRow } from './store';
 import type { OpenSuspension, SubscriberView } from './types';
 
 /** Who billing's suspensions are started and ended by, in `subscriber_suspensions`. */
 const BILLING = 'billing';
-
-const changedMeanwhile = () =>
-  new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
 
 /** The open suspension of each of `ids` that has one (a manual one wins over billing's: only a hand lifts it). */
 export async function openSuspensions(
@@ -83,7 +80,7 @@ async function writeMove(
         ...(to === 'ended' ? { ended_at: now } : {}),
         updated_at: now,
       });
-    if (n !== 1) throw changedMeanwhile();
+    if (n !== 1) throw changedMeanwhile('status');
     // Kept in the same transaction: a suspension by hand is recorded as such (billing never lifts it); a resume
     // or an end closes whichever suspension is open, billing's too (the owner decides).
     if (to === 'suspended')
@@ -178,7 +175,7 @@ async function closeUnpaid(
   const n = await trx('subscribers')
     .where({ id, status: 'suspended' })
     .update({ status: 'active', status_reason: null, updated_at: now });
-  if (n !== 1) throw changedMeanwhile();
+  if (n !== 1) throw changedMeanwhile('status');
   await deps.changed(trx, id, 'resume', `Subscriber ${await noOf(trx, id)} resumed: nothing past due`);
   return true;
 }

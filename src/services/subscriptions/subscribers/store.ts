@@ -60,6 +60,9 @@ export async function noOf(db: Knex, id: number): Promise<string> {
 export const subscriberNotFound = () =>
   new AppError('SUBSCRIBER_NOT_FOUND', 'No such subscriber', 404, 'subscriber');
 
+export const changedMeanwhile = (field: string) =>
+  new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, field);
+
 /** The terms its cycles are computed from. */
 export function termsOf(
   row: Pick<SubscriberRow, 'billing_day' | 'billing_anchor' | 'billing_day_next' | 'billing_day_from'>,
