@@ -15,7 +15,8 @@ import {
   parsePrefix,
   type CodeAlphabet,
 } from './codes';
-import { ValidationError, ValidationErrors } from './errors';
+import { ErrorCollector } from './error-collector';
+import { ValidationError } from './errors';
 
 export interface PasswordStyle {
   alphabet: CodeAlphabet;
@@ -284,16 +285,8 @@ export function resolveCodeStyle(
   /** `floor: false`: the shape only (for showing a style's figures before it is chosen). */
   opts: { floor?: boolean } = {},
 ): CodeStyle {
-  const errors: ValidationError[] = [];
-  const attempt = <T>(fn: () => T, fallback: T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      errors.push(err);
-      return fallback;
-    }
-  };
+  const c = new ErrorCollector();
+  const attempt = <T>(fn: () => T, fallback: T): T => c.field(fn) ?? fallback;
   /** A part given is parsed (its problem kept, the fallback used meanwhile); a part left out is the fallback. */
   const read = <T>(v: unknown, parse: (v: unknown) => T, fallback: T): T =>
     given(v) ? attempt(() => parse(v), fallback) : fallback;
@@ -335,12 +328,12 @@ export function resolveCodeStyle(
   const style: CodeStyle = { alphabet, length, prefix, password };
   if (
     opts.floor !== false &&
-    !errors.some((e) => e.field === fields.length || e.field === fields.passwordLength)
+    !c.errors.some((e) => e.field === fields.length || e.field === fields.passwordLength)
   ) {
     const problem = guessFloorProblem(style);
-    if (problem) errors.push(new ValidationError(fields.length, problem));
+    if (problem) c.add(fields.length, problem);
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length) throw new ValidationErrors(errors, 'The code style is not valid');
+  if (c.errors.length === 1) throw c.errors[0];
+  c.throwIfAny('The code style is not valid');
   return style;
 }

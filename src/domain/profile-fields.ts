@@ -5,7 +5,7 @@
  */
 import { ValidationError, describeValue } from './errors';
 import type { ErrorCollector } from './error-collector';
-import { parseDataSize, parseDuration, parseLimitRate } from './units';
+import { parseDataSize, parseDuration, parseLimitRate, parseWholeNumber } from './units';
 
 export const NAME_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_USERS = 100;
@@ -61,11 +61,7 @@ export function parseValidity(v: unknown, field: string): number | null {
 
 /** The original PisoNet wrote `"users": "1"`; a numeric string is the same count. */
 export function parseUsers(v: unknown, field: string): number {
-  const n = typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_USERS) {
-    throw ValidationError.invalid(field, v, 'a device count', `use a whole number from 1 to ${MAX_USERS}`);
-  }
-  return n;
+  return parseWholeNumber(v, field, [1, MAX_USERS], 'a device count');
 }
 
 export function parseEnum<T extends string>(v: unknown, field: string, options: readonly T[]): T {

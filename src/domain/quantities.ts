@@ -34,6 +34,24 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A whole number from `min` to `max`: a number, or digits as typed (at most as many as `max` has), spaces around
+ * them allowed; else 400 naming `what` with `hint`.
+ */
+export function parseWholeNumber(
+  v: unknown,
+  field: string,
+  [min, max]: [number, number],
+  what: string,
+  hint = `use a whole number from ${min} to ${max}`,
+): number {
+  const n =
+    typeof v === 'string' && new RegExp(`^\\s*\\d{1,${String(max).length}}\\s*$`).test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
+    throw ValidationError.invalid(field, v, what, hint);
+  return n;
+}
+
 // --- Rates -------------------------------------------------------------------------------------------------
 
 /** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (docs/routeros.md "Units"). */

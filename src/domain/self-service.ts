@@ -4,6 +4,7 @@
  * shows up with another WiFi address. Pure: profiles and counts in, decisions out.
  */
 import { parseDuration } from './durations';
+import { parseWholeNumber } from './quantities';
 import { ValidationError } from './errors';
 import type { ErrorCollector } from './error-collector';
 import type { Profile, TopUpMode } from './profile-types';
@@ -40,15 +41,7 @@ function parsePauseMax(v: unknown, field: string): number {
 }
 
 function parsePausesPerDay(v: unknown, field: string): number {
-  const n = typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_PAUSES_PER_DAY)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a number of pauses',
-      `use a whole number from 1 to ${MAX_PAUSES_PER_DAY}`,
-    );
-  return n;
+  return parseWholeNumber(v, field, [1, MAX_PAUSES_PER_DAY], 'a number of pauses');
 }
 
 /**
@@ -209,26 +202,12 @@ export function moveDecision(input: {
 
 /** The moves-per-day setting as the owner typed it: a whole number from 0 (moves off) to 20. */
 export function parseMovesPerDay(v: unknown, field = 'moves_per_day'): number {
-  const n = typeof v === 'string' && /^\s*\d{1,2}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_MOVES_PER_DAY)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a number of moves',
-      `use a whole number from 0 (no moves) to ${MAX_MOVES_PER_DAY}`,
-    );
-  return n;
+  const hint = `use a whole number from 0 (no moves) to ${MAX_MOVES_PER_DAY}`;
+  return parseWholeNumber(v, field, [0, MAX_MOVES_PER_DAY], 'a number of moves', hint);
 }
 
 /** The offline delay before another phone may take a code, as the owner typed it: whole minutes, 1 to 1440. */
 export function parseMoveOfflineMinutes(v: unknown, field = 'move_offline_minutes'): number {
-  const n = typeof v === 'string' && /^\s*\d{1,4}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_MOVE_OFFLINE_MINUTES)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a number of minutes',
-      `use a whole number of minutes from 1 to ${MAX_MOVE_OFFLINE_MINUTES} (a day)`,
-    );
-  return n;
+  const hint = `use a whole number of minutes from 1 to ${MAX_MOVE_OFFLINE_MINUTES} (a day)`;
+  return parseWholeNumber(v, field, [1, MAX_MOVE_OFFLINE_MINUTES], 'a number of minutes', hint);
 }

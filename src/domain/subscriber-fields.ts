@@ -5,7 +5,7 @@
 import { ErrorCollector } from './error-collector';
 import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
-import { formatMoney, parseMoney } from './quantities';
+import { formatMoney, parseMoney, parseWholeNumber } from './quantities';
 import { parseStaticIp } from './ip-pool';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
@@ -108,15 +108,8 @@ export function parsePassword(v: unknown, field = 'password'): string {
 }
 
 function parseBillingDay(v: unknown, field = 'billing_day'): number {
-  const n = typeof v === 'string' && /^\s*\d{1,2}\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_BILLING_DAY || n > MAX_BILLING_DAY)
-    throw ValidationError.invalid(
-      field,
-      v,
-      'a billing day',
-      `use a day of the month from ${MIN_BILLING_DAY} to ${MAX_BILLING_DAY} (every month has it)`,
-    );
-  return n;
+  const hint = `use a day of the month from ${MIN_BILLING_DAY} to ${MAX_BILLING_DAY} (every month has it)`;
+  return parseWholeNumber(v, field, [MIN_BILLING_DAY, MAX_BILLING_DAY], 'a billing day', hint);
 }
 
 /** `static_ip`: an IPv4 address, `auto`, or empty/null for none. */

@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { creditBalance } from './issue';
-import { loadInvoices, type InvoiceView } from './view';
+import { openInvoices, type InvoiceView } from './view';
 
 /**
  * `amount` spread over the open invoices, oldest first, each taking what it still asks: their ids and shares (the
@@ -41,10 +41,7 @@ export async function oldestFirst(
 export async function applyCredit(trx: Knex.Transaction, subscriberId: number, now: number): Promise<number> {
   const credit = await creditBalance(trx, subscriberId);
   if (credit <= 0) return 0;
-  const open = (
-    await loadInvoices(trx, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
-  ).filter((v) => v.due > 0);
-  const shares = await oldestFirst(trx, credit, open);
+  const shares = await oldestFirst(trx, credit, await openInvoices(trx, subscriberId));
   if (shares.length)
     await trx('subscriber_credit').insert(
       shares.map((x) => ({

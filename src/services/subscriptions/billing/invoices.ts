@@ -15,7 +15,7 @@ import { firstInvoice, planChangeLines } from '../../../domain/invoice-math';
 import { firstBilledDay } from '../../../domain/billing-start';
 import type { ShopDeps } from '../../deps';
 import { localDate } from '../../../domain/calendar';
-import { accountNo } from '../subscribers/store';
+import { noOf } from '../subscribers/store';
 import type { Clock } from '../../../lib/clock';
 import type { Knex } from 'knex';
 import { applyCredit, releaseVoided } from './credit';
@@ -124,9 +124,6 @@ async function planChanged(trx: Knex.Transaction, c: PlanChangeInput, clock: Clo
   );
 }
 
-const seqOf = async (db: Db, subscriberId: number) =>
-  Number(((await db('subscribers').where({ id: subscriberId }).first('seq')) as { seq: number }).seq);
-
 /** What is past its last day to pay now, in the subscriber's site's today (centavos). */
 async function pastDue(d: Deps, subscriberId: number): Promise<number> {
   const site = (await d
@@ -179,7 +176,7 @@ async function voidInvoice(d: Deps, inv: InvoiceView, reason: unknown, actor: Ac
     return back;
   });
   await d.audit.record(actor, 'invoice.void', inv.number, {
-    subscriber: accountNo(await seqOf(d.db as Db, inv.subscriberId)),
+    subscriber: await noOf(d.db, inv.subscriberId),
     amount: inv.amount,
     reason: why,
     ...(released ? { credited: released } : {}),
@@ -199,7 +196,7 @@ async function pay(
     input,
   );
   if (out.recorded)
-    await d.audit.record(o.actor, 'subscriber.payment', accountNo(await seqOf(d.db as Db, subscriberId)), {
+    await d.audit.record(o.actor, 'subscriber.payment', await noOf(d.db, subscriberId), {
       amount: out.payment.amount,
       method: out.payment.method,
       reference: out.payment.reference,

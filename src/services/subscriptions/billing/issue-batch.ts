@@ -17,7 +17,7 @@
  */
 import type { Knex } from 'knex';
 import { addDays } from '../../../domain/billing-cycle';
-import { invoiceRow, type IssueOpts, type NewInvoice } from './issue';
+import { invoiceRow, lineRows, type IssueOpts, type NewInvoice } from './issue';
 
 /** Invoices per transaction: 12 columns each stays under SQLite's oldest bound-parameter limit (999). */
 export const ISSUE_BATCH = 80;
@@ -51,16 +51,7 @@ export async function issueInvoiceBatch(
       (r) => [Number(r.seq), Number(r.id)],
     ),
   );
-  await trx('invoice_lines').insert(
-    fresh.flatMap((inv, i) =>
-      inv.lines.map((l, p) => ({
-        invoice_id: idOf.get(rows[i].seq),
-        position: p + 1,
-        description: l.description,
-        amount: l.amount,
-      })),
-    ),
-  );
+  await trx('invoice_lines').insert(fresh.flatMap((inv, i) => lineRows(idOf.get(rows[i].seq), inv.lines)));
   // Credit held (an earlier payment's surplus) pays what it can of each new invoice, in number order.
   const held = new Map(
     (

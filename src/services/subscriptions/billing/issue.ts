@@ -65,6 +65,15 @@ export function invoiceRow(inv: NewInvoice, seq: number, o: IssueOpts, dueOn: st
   };
 }
 
+/** An invoice's `invoice_lines` rows, in its lines' order from position 1. */
+export const lineRows = (invoiceId: number | undefined, lines: NewInvoice['lines']) =>
+  lines.map((l, i) => ({
+    invoice_id: invoiceId,
+    position: i + 1,
+    description: l.description,
+    amount: l.amount,
+  }));
+
 export async function issueInvoice(
   trx: Knex.Transaction,
   inv: NewInvoice,
@@ -81,14 +90,7 @@ export async function issueInvoice(
   const { last } = (await trx('invoice_numbers').where({ id: 1 }).first('last')) as { last: number };
   const row = invoiceRow(inv, Number(last), o, inv.dueOn ?? addDays(inv.issuedOn, o.dueDays));
   const id = insertedId(await trx('invoices').insert(row).returning('id'));
-  await trx('invoice_lines').insert(
-    inv.lines.map((l, i) => ({
-      invoice_id: id,
-      position: i + 1,
-      description: l.description,
-      amount: l.amount,
-    })),
-  );
+  await trx('invoice_lines').insert(lineRows(id, inv.lines));
   // Credit the subscriber holds (an earlier payment's surplus) pays what it can of the new invoice.
   const applied = Math.min(await creditBalance(trx, inv.subscriberId), row.amount);
   if (applied > 0)

@@ -18,7 +18,7 @@ import { insertedId, isUniqueViolation } from '../../../db/knex';
 import { AppError, ValidationError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import type { ShopDeps } from '../../deps';
-import { accountNo } from '../subscribers/store';
+import { noOf } from '../subscribers/store';
 import { applyCredit } from './credit';
 import { creditBalance } from './issue';
 import { balanceOf, paymentsOf, type PaymentView } from './payments';
@@ -173,8 +173,7 @@ export async function voidPaymentAudited(
 ): Promise<{ payment: PaymentView; reversal: PaymentView; credit: number; owed: number }> {
   const { db } = deps;
   const out = await voidPayment(db, { ...d, now: deps.clock.now() }, reason);
-  const seq = (await db('subscribers').where({ id: d.subscriberId }).first('seq')) as { seq: number };
-  await deps.audit.record(d.actor, 'subscriber.payment.void', accountNo(Number(seq.seq)), {
+  await deps.audit.record(d.actor, 'subscriber.payment.void', await noOf(db, d.subscriberId), {
     payment: out.paymentId,
     amount: out.amount,
     reason: readVoidReason(reason),

@@ -15,7 +15,7 @@ import { formatMoney, parseMoney } from '../../../domain/quantities';
 import type { Actor } from '../../business/audit/actor';
 import { oldestFirst } from './credit';
 import { creditBalance } from './issue';
-import { addTo, loadInvoices, type InvoiceView } from './view';
+import { addTo, openInvoices } from './view';
 import { paymentWith, readKey, repeatOf, SameReferenceError, type PaymentFields } from './payment-repeats';
 
 export { IdempotencyKeyReusedError, SameReferenceError } from './payment-repeats';
@@ -96,13 +96,6 @@ function readPayment(input: PaymentInput): PaymentFields {
   return { amount, method: method as PaymentMethod, reference };
 }
 
-/** What the subscriber owes now: the open invoices' `due`, oldest first. */
-async function openInvoices(db: Knex, subscriberId: number): Promise<InvoiceView[]> {
-  return (
-    await loadInvoices(db, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
-  ).filter((v) => v.due > 0);
-}
-
 export async function balanceOf(db: Knex, subscriberId: number): Promise<{ credit: number; owed: number }> {
   const open = await openInvoices(db, subscriberId);
   return { credit: await creditBalance(db, subscriberId), owed: open.reduce((n, v) => n + v.due, 0) };
@@ -113,13 +106,11 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
     .where({ subscriber_id: subscriberId })
     .modify((q) => void (id === undefined ? q : q.where({ id })))
     .orderBy('id')) as Array<Record<string, unknown>>;
+  const ids = rows.map((r) => Number(r.id));
   const allocations = rows.length
     ? ((await db('payment_allocations as a')
         .join('invoices as i', 'i.id', 'a.invoice_id')
-        .whereIn(
-          'a.payment_id',
-          rows.map((r) => Number(r.id)),
-        )
+        .whereIn('a.payment_id', ids)
         .orderBy('i.seq')
         .select('a.payment_id', 'i.number', 'a.amount')) as Array<{
         payment_id: number;
@@ -129,14 +120,8 @@ export async function paymentsOf(db: Knex, subscriberId: number, id?: number): P
     : [];
   const voids = rows.length
     ? ((await db('subscriber_payment_voids')
-        .whereIn(
-          'payment_id',
-          rows.map((r) => Number(r.id)),
-        )
-        .orWhereIn(
-          'reversal_id',
-          rows.map((r) => Number(r.id)),
-        )) as Array<Record<string, unknown>>)
+        .whereIn('payment_id', ids)
+        .orWhereIn('reversal_id', ids)) as Array<Record<string, unknown>>)
     : [];
   const voidOf = new Map(voids.map((v) => [Number(v.payment_id), v]));
   const reversed = new Map(voids.map((v) => [Number(v.reversal_id), Number(v.payment_id)]));

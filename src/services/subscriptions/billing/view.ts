@@ -120,6 +120,13 @@ export async function loadInvoices(db: Knex, where: (q: Knex.QueryBuilder) => vo
   });
 }
 
+/** What the subscriber owes now: the open invoices' `due`, oldest first. */
+export async function openInvoices(db: Knex, subscriberId: number): Promise<InvoiceView[]> {
+  return (
+    await loadInvoices(db, (q) => q.where('i.subscriber_id', subscriberId).whereNull('i.voided_at'))
+  ).filter((v) => v.due > 0);
+}
+
 /** An amount under `name` in pesos and under `<name>_centavos` in centavos (the JSON shape of money here). */
 export const money = (name: string, c: number) => ({ [name]: c / 100, [`${name}_centavos`]: c });
 

@@ -10,7 +10,7 @@
  */
 import type { Knex } from 'knex';
 import { ErrorCollector } from '../../../domain/error-collector';
-import { AppError, ValidationError, ValidationErrors } from '../../../domain/errors';
+import { AppError, ValidationError, ValidationErrors, type ErrorCode } from '../../../domain/errors';
 import {
   adoptChange,
   adoptFieldOf,
@@ -186,17 +186,11 @@ async function checkEntry(
   return { entry: e, secret, input, address: await x.addressOf(secret) };
 }
 
-/** The answer to entries whose opening balance looks like a typo, unless the request confirms them: 409. */
-function askConfirm(req: { confirm: boolean }, asks: Record<string, string>): void {
-  const keys = Object.keys(asks);
-  if (req.confirm || !keys.length) return;
-  throw new AppError(
-    'CONFIRM_REQUIRED',
-    `Nothing adopted: ${Object.values(asks).join('; ')}`,
-    409,
-    keys[0],
-    asks,
-  );
+/** 409 `code` naming each entry's problem (repeats; opening balances that look like typos), when there is any. */
+function refuse(code: ErrorCode, problems: Record<string, string>): void {
+  const [field] = Object.keys(problems);
+  const text = `Nothing adopted: ${Object.values(problems).join('; ')}`;
+  if (field !== undefined) throw new AppError(code, text, 409, field, problems);
 }
 
 /**
@@ -227,16 +221,8 @@ async function checkAll(d: AdoptDeps, body: unknown) {
     if (ok) checked.push(ok);
   }
   c.throwIfAny('Nothing adopted');
-  const names = Object.values(p.again);
-  if (names.length)
-    throw new AppError(
-      'SUBSCRIBER_ADOPTED',
-      `Nothing adopted: ${names.join('; ')}`,
-      409,
-      Object.keys(p.again)[0],
-      p.again,
-    );
-  askConfirm(req, p.asks);
+  refuse('SUBSCRIBER_ADOPTED', p.again);
+  if (!req.confirm) refuse('CONFIRM_REQUIRED', p.asks);
   return { req, site, sp, held, checked };
 }
 

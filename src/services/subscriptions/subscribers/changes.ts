@@ -28,7 +28,7 @@ import {
   type SiteAddressing,
   type StaticPlacing,
 } from './static-ip';
-import { accountNo, termsOf, type LoadedRow } from './store';
+import { accountNo, changedMeanwhile, termsOf, type LoadedRow } from './store';
 import type { BillingHooks, SubscriberChange, SubscriberChanged, SubscriberView } from './types';
 
 /** What adding and changing a subscriber need of the service around them (index.ts). */
@@ -166,13 +166,7 @@ async function writeChanges(d: ChangeDeps, row: LoadedRow, ch: Changes): Promise
     const n = await trx('subscribers')
       .where({ id: row.id, profile_id: row.profile_id })
       .update({ ...ch.set, updated_at: d.clock.now() });
-    if (n !== 1)
-      throw new AppError(
-        'SUBSCRIBER_STATUS',
-        'This subscriber was changed meanwhile; try again',
-        409,
-        'profile',
-      );
+    if (n !== 1) throw changedMeanwhile('profile');
     // Before its billing starts (scheduled, or paid until a later day) nothing of the old plan was billed: its
     // first invoice bills the plan in force on its first day.
     if (ch.set.profile_id !== undefined && billingStarted(row, d.today(row)))

@@ -49,6 +49,9 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export const IMPORT_REQUIRED = ['name', 'username', 'plan', 'billing_day'] as const;
 
+/** A row written: its subscriber's id and account number's seq. */
+type Written = Awaited<ReturnType<typeof insertSubscriberIn>>;
+
 interface Checked {
   row: number;
   n: NewSubscriber;
@@ -93,9 +96,7 @@ export async function importSubscribers(
   const checked = await checkRows(d, site, table, report.problems);
   if (report.problems.length) return report;
   if (!report.dryRun && !opts.confirmed) askTypos(checked);
-  const written = report.dryRun
-    ? new Map<number, { id: number; seq: number }>()
-    : await writeRows(d, checked);
+  const written = report.dryRun ? new Map<number, Written>() : await writeRows(d, checked);
   report.rows = checked.map((c) => reportRow(c, written.get(c.row)));
   report.exists = checked.filter((c) => c.exists).length;
   report.created = written.size;
@@ -243,11 +244,8 @@ async function takenUsernames(db: Knex, site: SiteRef, keys: string[]): Promise<
 }
 
 /** The new rows in one transaction through the single add's steps: all or none. */
-async function writeRows(
-  d: ChangeDeps,
-  checked: Checked[],
-): Promise<Map<number, { id: number; seq: number }>> {
-  const written = new Map<number, { id: number; seq: number }>();
+async function writeRows(d: ChangeDeps, checked: Checked[]): Promise<Map<number, Written>> {
+  const written = new Map<number, Written>();
   await d.db.transaction(async (trx) => {
     for (const c of checked) {
       if (c.exists) continue;
@@ -280,7 +278,7 @@ async function writeRows(
 }
 
 /** A row's outcome and what it is billed: its plan and fee, the opening balance, a typo's question. */
-function reportRow(c: Checked, w: { id: number; seq: number } | undefined): ImportRow {
+function reportRow(c: Checked, w: Written | undefined): ImportRow {
   return {
     row: c.row,
     username: c.n.username,
@@ -318,7 +316,7 @@ async function told(
   actor: Actor,
   site: SiteRef,
   checked: Checked[],
-  written: Map<number, { id: number; seq: number }>,
+  written: Map<number, Written>,
 ): Promise<void> {
   const created = checked.filter((c) => written.has(c.row));
   for (const c of created) await auditCreated(d, actor, c.n, written.get(c.row)!.seq, { imported: true });

@@ -178,7 +178,6 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     changed,
     emit,
   };
-  const moves = statusChanges({ ...edits, pastDue: deps.billing?.pastDue });
 
   return {
     list: async (opts = {}) => views(await listRows(db, opts)),
@@ -190,13 +189,8 @@ export function createSubscriberService(deps: Deps): SubscriberService {
     update: (ref, input, actor) => updateSubscriber(edits, ref, input, actor),
     planChangeQuotes: (ref) => planChangeQuotes(edits, ref),
     importCsv: (csv, opts, actor) => importSubscribers(edits, csv, opts, actor),
-    suspend: moves.suspend,
-    suspendUnpaid: moves.suspendUnpaid,
-    liftUnpaid: moves.liftUnpaid,
-    restateUnpaid: moves.restateUnpaid,
     ...signInParts(deps, viewOf),
-    resume: moves.resume,
-    end: moves.end,
+    ...statusChanges({ ...edits, pastDue: deps.billing?.pastDue }),
     activate: (ref, actor) => activateNow(edits, ref, actor),
     startScheduled: () => startScheduled(edits),
     addresses: (siteId) => siteAddresses(db, siteId, deps.addressing),

@@ -12,26 +12,11 @@ import { parseReason } from '../../../domain/subscriber-fields';
 import { transition, type SubscriberAction } from '../../../domain/subscriber-status';
 import { SYSTEM, type Actor } from '../../business/audit/actor';
 import type { ChangeDeps } from './changes';
-import { accountNo, type LoadedRow } from './store';
-import type { OpenSuspension, SubscriberChange, SubscriberView } from './types';
-
-const ACTIONS: Record<SubscriberAction, SubscriberChange> = {
-  activate: 'activate',
-  suspend: 'suspend',
-  resume: 'resume',
-  end: 'end',
-};
+import { accountNo, changedMeanwhile, noOf, type LoadedRow } from './store';
+import type { OpenSuspension, SubscriberView } from './types';
 
 /** Who billing's suspensions are started and ended by, in `subscriber_suspensions`. */
 const BILLING = 'billing';
-
-async function noOf(db: Knex, id: number): Promise<string> {
-  const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
-  return accountNo(Number(r.seq));
-}
-
-const changedMeanwhile = () =>
-  new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, 'status');
 
 /** The open suspension of each of `ids` that has one (a manual one wins over billing's: only a hand lifts it). */
 export async function openSuspensions(
@@ -95,7 +80,7 @@ async function writeMove(
         ...(to === 'ended' ? { ended_at: now } : {}),
         updated_at: now,
       });
-    if (n !== 1) throw changedMeanwhile();
+    if (n !== 1) throw changedMeanwhile('status');
     // Kept in the same transaction: a suspension by hand is recorded as such (billing never lifts it); a resume
     // or an end closes whichever suspension is open, billing's too (the owner decides).
     if (to === 'suspended')
@@ -115,7 +100,7 @@ async function writeMove(
     await deps.changed(
       trx,
       Number(row.id),
-      ACTIONS[m.action],
+      m.action,
       `Subscriber ${accountNo(Number(row.seq))} ${to === 'active' ? 'resumed' : to}`,
     );
   });
@@ -138,7 +123,7 @@ async function move(
     accountNo(Number(row.seq)),
     reason === undefined ? {} : { reason, ...(untilPaid ? { until_paid: true } : {}) },
   );
-  deps.emit({ id: Number(row.id), change: ACTIONS[action] });
+  deps.emit({ id: Number(row.id), change: action });
   return deps.viewOf(Number(row.id));
 }
 
@@ -161,7 +146,10 @@ async function suspendUnpaid(deps: StatusDeps, id: number, reason: string): Prom
     return true;
   });
   if (!done) return false;
-  await deps.audit.record(SYSTEM, 'subscriber.suspend', await noOf(deps.db, id), { reason, cause: 'unpaid' });
+  await deps.audit.record(SYSTEM, 'subscriber.suspend', await noOf(deps.db, id), {
+    reason,
+    cause: 'unpaid',
+  });
   deps.emit({ id, change: 'suspend' });
   return true;
 }
@@ -187,7 +175,7 @@ async function closeUnpaid(
   const n = await trx('subscribers')
     .where({ id, status: 'suspended' })
     .update({ status: 'active', status_reason: null, updated_at: now });
-  if (n !== 1) throw changedMeanwhile();
+  if (n !== 1) throw changedMeanwhile('status');
   await deps.changed(trx, id, 'resume', `Subscriber ${await noOf(trx, id)} resumed: nothing past due`);
   return true;
 }

@@ -52,8 +52,16 @@ export type LoadedRow = SubscriberRow & {
 
 export const accountNo = (seq: number): string => `S-${String(seq).padStart(6, '0')}`;
 
+export async function noOf(db: Knex, id: number): Promise<string> {
+  const r = (await db('subscribers').where({ id }).first('seq')) as { seq: number };
+  return accountNo(Number(r.seq));
+}
+
 export const subscriberNotFound = () =>
   new AppError('SUBSCRIBER_NOT_FOUND', 'No such subscriber', 404, 'subscriber');
+
+export const changedMeanwhile = (field: string) =>
+  new AppError('SUBSCRIBER_STATUS', 'This subscriber was changed meanwhile; try again', 409, field);
 
 /** The terms its cycles are computed from. */
 export function termsOf(
