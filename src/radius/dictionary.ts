@@ -234,9 +234,7 @@ export function attrByCode(code: number, vendor?: number): AttrDef | undefined {
 
 /** The value name of `value` for an enumerated integer attribute, if the dictionary names it. */
 export function valueName(def: AttrDef, value: number): string | undefined {
-  if (!def.values) return undefined;
-  for (const [name, v] of Object.entries(def.values)) if (v === value) return name;
-  return undefined;
+  return Object.entries(def.values ?? {}).find(([, v]) => v === value)?.[0];
 }
 
 /** The number a value name stands for (case-insensitive, as FreeRADIUS), if `def` has it. */

@@ -14,7 +14,7 @@
  * The authenticator is checked before the Message-Authenticator: a wrong secret reads BAD_AUTHENTICATOR wherever
  * the authenticator can tell, and BAD_MESSAGE_AUTHENTICATOR then means a sender that computes it wrongly.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   decodeAttributes,
   encodeAttributes,
@@ -161,16 +161,7 @@ export function decodeRequest(
   const frame = parseFrame(buf);
   if (!isRequestCode(frame.code)) throw new RadiusError('MALFORMED', `${frame.code} is not a request`);
   const access = frame.code === 'Access-Request';
-  if (!access) {
-    const signed = Buffer.from(frame.bytes);
-    ZEROS.copy(signed, AUTH_AT);
-    if (!equal(md5(signed, secret), frame.authenticator)) {
-      throw new RadiusError(
-        'BAD_AUTHENTICATOR',
-        `${frame.code} authenticator does not match (wrong secret?)`,
-      );
-    }
-  }
+  if (!access) verifyAuthenticator(frame, ZEROS, secret);
   verifyMessageAuthenticator(frame, access ? frame.authenticator : ZEROS, secret, opts);
   const password = access ? { secret, authenticator: frame.authenticator } : undefined;
   return packetOf(frame, decodeAttributes(frame.attributes, password));
@@ -198,11 +189,7 @@ export function decodeResponse(
   if (!REPLY_CODES[request.code]?.includes(frame.code)) {
     throw new RadiusError('UNEXPECTED_REPLY', `${frame.code} does not answer ${request.code}`);
   }
-  const signed = Buffer.from(frame.bytes);
-  request.authenticator.copy(signed, AUTH_AT);
-  if (!equal(md5(signed, secret), frame.authenticator)) {
-    throw new RadiusError('BAD_AUTHENTICATOR', `${frame.code} authenticator does not match (wrong secret?)`);
-  }
+  verifyAuthenticator(frame, request.authenticator, secret);
   verifyMessageAuthenticator(frame, request.authenticator, secret, opts);
   return packetOf(frame, decodeAttributes(frame.attributes));
 }
@@ -270,6 +257,14 @@ function packetOf(frame: Frame, attributes: Attribute[]): RadiusPacket {
   return { code: frame.code, identifier: frame.identifier, authenticator: frame.authenticator, attributes };
 }
 
+/** The Authenticator field is MD5 over the packet with `authenticator` in its place, then the secret. */
+function verifyAuthenticator(frame: Frame, authenticator: Buffer, secret: string): void {
+  const signed = Buffer.from(frame.bytes);
+  authenticator.copy(signed, AUTH_AT);
+  if (!equal(md5(signed, secret), frame.authenticator))
+    throw new RadiusError('BAD_AUTHENTICATOR', `${frame.code} authenticator does not match (wrong secret?)`);
+}
+
 /** RFC 3579 3.2: at most one, 16 bytes, HMAC-MD5 over the packet with itself zeroed and `authenticator` in place. */
 function verifyMessageAuthenticator(
   frame: Frame,
@@ -296,7 +291,7 @@ function verifyMessageAuthenticator(
   const signed = Buffer.from(frame.bytes);
   authenticator.copy(signed, AUTH_AT);
   ZEROS.copy(signed, ma.offset + 2);
-  if (!equal(createHmac('md5', secret).update(signed).digest(), ma.value)) {
+  if (!equal(messageAuthenticator(signed, secret), ma.value)) {
     throw new RadiusError(
       'BAD_MESSAGE_AUTHENTICATOR',
       `${frame.code} Message-Authenticator does not match (wrong secret or altered packet)`,

@@ -63,11 +63,10 @@ async function main(): Promise<void> {
     console.log('       [--pppoe] [--pppoe-cpe USER:PASSWORD ...]');
     return;
   }
-  const port = Number(values.port);
+  const port = optionalPort('--port', values.port);
   const latency = Number(values.latency);
   const devices = Number(values['demo-devices']);
   const mode = values['login-mode'];
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`);
   if (!Number.isFinite(latency) || latency < 0) fail(`bad --latency ${values.latency}`);
   if (!Number.isInteger(devices) || devices < 0 || devices > 240) fail('--demo-devices must be 0..240');
   if (mode !== 'plain' && mode !== 'challenge') fail('--login-mode must be plain or challenge');

@@ -131,7 +131,7 @@ function rowMatcher(req: Request): ((row: Row) => boolean) | null {
 function matchingRows(opts: DispatchOptions, req: Request, menu: Menu): Row[] {
   const match = rowMatcher(req);
   const named = menu.rowsNamed && nameChain(req.queries);
-  const rows = named ? menu.rowsNamed!(named.names) : menu.rows();
+  const rows = named ? menu.rowsNamed!(named) : menu.rows();
   if (opts.stats) opts.stats.rowsBuilt += rows.length;
   return match ? rows.filter(match) : rows;
 }

@@ -6,11 +6,11 @@ import { parseDuration } from './values';
 /** ✖ The name of the browser cookie the hotspot sets (the value is what `/ip/hotspot/cookie` keeps for it). */
 export const HOTSPOT_COOKIE = 'hotspot-cookie';
 
-const methodsOf = (state: RouterState, server: string): string[] => {
-  const cfg = state.servers.byNameGet(server)?.cfg;
-  const profile = state.serverProfiles.byNameGet(cfg?.profile ?? 'default');
-  return (profile?.cfg['login-by'] ?? '').split(',');
-};
+/** The server profile a hotspot server names (none when it names one that does not exist). */
+const profileOf = (state: RouterState, server: string): Record<string, string> | undefined =>
+  state.serverProfiles.byNameGet(state.servers.byNameGet(server)?.cfg.profile ?? 'default')?.cfg;
+const methodsOf = (state: RouterState, server: string): string[] =>
+  (profileOf(state, server)?.['login-by'] ?? '').split(',');
 
 /**
  * ✔ An HTTP login on a server whose profile's `login-by` has `cookie` leaves a cookie for that browser, valid for
@@ -25,9 +25,7 @@ export function giveCookie(
   password: string,
 ): CookieItem | undefined {
   if (!methodsOf(state, session.server).includes('cookie')) return undefined;
-  const server = state.servers.byNameGet(session.server);
-  const profile = state.serverProfiles.byNameGet(server?.cfg.profile ?? 'default');
-  const lifetime = parseDuration(profile?.cfg['http-cookie-lifetime'] ?? '3d') ?? 0;
+  const lifetime = parseDuration(profileOf(state, session.server)?.['http-cookie-lifetime'] ?? '3d') ?? 0;
   const cookies = state.cookies;
   for (const c of cookies.list.filter((c) => c.user === session.user && c.mac === session.mac))
     cookies.remove(c);

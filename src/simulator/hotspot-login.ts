@@ -5,8 +5,7 @@
 import { LOGIN_ERR_AUTHORIZING, LOGIN_ERR_BAD_CREDENTIALS, Trap } from './messages';
 import { cookieOf } from './cookies';
 import type { RadiusLogin } from './radius/auth';
-import type { DeviceContext } from './radius/nas';
-import { serverProfileOf } from './radius/nas';
+import { type DeviceContext, serverProfileOf } from './radius/nas';
 import type { Hotspot, LoginArgs } from './sessions';
 import { checkDevice, hostFor } from './login-checks';
 import type { ActiveItem, HostItem, RouterState } from './state';

@@ -9,8 +9,7 @@ import { createHash } from 'node:crypto';
 import { formatDateTime } from './log';
 import { pppInterfaceName } from './ppp/names';
 import type { PppActiveItem } from './ppp/tables';
-import type { HostItem, InterfaceCounters, RouterState } from './state';
-import { zeroInterfaceCounters } from './state';
+import { type HostItem, type InterfaceCounters, type RouterState, zeroInterfaceCounters } from './state';
 import { countInterface, PACKET_BYTES } from './counting';
 
 /** The interface the simulated Internet is behind. */
@@ -124,14 +123,13 @@ export class Interfaces {
    * counters from the router's side (rx = what the subscriber sent). ✖ Its MTU: 1480 (a PPPoE server's `auto`).
    */
   private pppRow(a: PppActiveItem): Record<string, string> {
-    const c = a.counters;
     return {
       '.id': a.interfaceId,
       name: pppInterfaceName(a.name),
       type: 'pppoe-in',
       mtu: '1480',
       'actual-mtu': '1480',
-      ...this.linkFields(a.loginAt, c),
+      ...this.linkFields(a.loginAt, a.counters),
       dynamic: 'true',
       running: 'true',
       disabled: 'false',
@@ -139,10 +137,7 @@ export class Interfaces {
   }
 
   /** An interface's link and traffic fields: up since `upAt`, never down, its counters, no drops or errors. */
-  private linkFields(
-    upAt: number,
-    c: Pick<InterfaceCounters, 'rxByte' | 'txByte' | 'rxPacket' | 'txPacket'>,
-  ) {
+  private linkFields(upAt: number, c: InterfaceCounters) {
     return {
       'last-link-up-time': formatDateTime(upAt, this.timeZone),
       'link-downs': '0',
@@ -160,7 +155,6 @@ export class Interfaces {
 
   private portRows(): Record<string, string>[] {
     return this.names().map((name, i) => {
-      const c = this.counters(name);
       const type = typeOf(name);
       const row: Record<string, string> = { '.id': `*${(i + 1).toString(16).toUpperCase()}`, name };
       if (type !== 'bridge') row['default-name'] = name;
@@ -169,7 +163,7 @@ export class Interfaces {
         mtu: '1500',
         'actual-mtu': '1500',
         'mac-address': this.interfaceMac(name),
-        ...this.linkFields(this.state.bootAt, c),
+        ...this.linkFields(this.state.bootAt, this.counters(name)),
         running: 'true',
         disabled: 'false',
       });

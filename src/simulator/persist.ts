@@ -95,14 +95,13 @@ export function restore(state: RouterState, file: StateFile): void {
   state.active.nextId = Math.max(state.active.nextId, file.nextIds.active ?? 1);
 }
 
+const DEBOUNCE_MS = 50;
+
 export class StateStore {
   private timer?: NodeJS.Timeout;
   private dirty?: () => StateFile;
 
-  constructor(
-    readonly file: string,
-    private readonly debounceMs = 50,
-  ) {}
+  constructor(readonly file: string) {}
 
   load(): StateFile | undefined {
     if (!existsSync(this.file)) return undefined;
@@ -115,7 +114,7 @@ export class StateStore {
   schedule(take: () => StateFile): void {
     this.dirty = take;
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+    this.timer = setTimeout(() => this.flush(), DEBOUNCE_MS);
     this.timer.unref();
   }
 

@@ -90,10 +90,10 @@ function equality(word: string): [string, string] | null {
  * The names a query asks for when it starts with an OR of `name` equalities, `name=a name=b #| name=c #| …` (or a
  * lone `name=a`), and every later word only narrows it: a word that pushes a test, or `#&`. Such a query matches
  * only items whose `name` is one of them, which a menu can find by its name index instead of testing every item;
- * the whole query is then tested on those (same rows, same order). `rest` says whether words follow the chain.
+ * the whole query is then tested on those (same rows, same order).
  * Null for any other query (an OR or a NOT that could reach past the chain).
  */
-export function nameChain(words: readonly string[]): { names: Set<string>; rest: boolean } | null {
+export function nameChain(words: readonly string[]): Set<string> | null {
   let i = 0;
   for (; i < words.length; i++) {
     if (i >= 2 && i % 2 === 0) {
@@ -108,7 +108,7 @@ export function nameChain(words: readonly string[]): { names: Set<string>; rest:
   if (chainEnd < 1) return null;
   for (let k = chainEnd; k < words.length; k++) if (words[k][0] === '#' && words[k] !== '#&') return null;
   for (let k = 0; k < chainEnd; k += k === 0 ? 1 : 2) names.add(equality(words[k])![1]);
-  return { names, rest: chainEnd < words.length };
+  return names;
 }
 
 /** Build a row predicate from the query words (each without `?`), in order. */

@@ -310,8 +310,7 @@ export class Hotspot {
       // ✖ a limit-uptime that ran out is logged like the profile's session-timeout.
       if (left !== null && left <= 0) this.logout(s, 'session timeout');
       else if (idle > 0 && this.idleTime(s) >= idle) this.logout(s, 'idle timeout');
-      else if (overFixed(s)) this.logout(s, 'traffic limit reached');
-      else if (overGrant(s)) this.logout(s, 'traffic limit reached');
+      else if (overFixed(s) || overGrant(s)) this.logout(s, 'traffic limit reached');
     }
   }
 }

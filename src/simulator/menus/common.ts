@@ -9,6 +9,7 @@ import {
   msgCannotChangeDynamic,
   msgMissingArgument,
   msgNoMatch,
+  msgNotSpecified,
   Trap,
 } from '../messages';
 import type { Row } from '../query';
@@ -59,6 +60,16 @@ export function invalid(arg: string): never {
   throw new Trap(msgInvalidValue(arg), CATEGORY.argument);
 }
 
+/** Refuses a name that matches nothing (`input does not match any value of …`, ✔ category 1). */
+export function noMatch(arg: string): never {
+  throw new Trap(msgNoMatch(arg), CATEGORY.argument);
+}
+
+/** ✔ Refuses an item without a setting it must have (`failure: … not specified`). */
+export function required(cfg: Record<string, string>, ...names: string[]): void {
+  for (const name of names) if (!cfg[name]) throw new Trap(msgNotSpecified(name), CATEGORY_FAILURE);
+}
+
 export const text: FieldParser = (v) => v;
 export const bool: FieldParser = (v, arg) => {
   const b = parseBool(v);
@@ -87,10 +98,8 @@ export const oneOf =
  */
 export const ref =
   (table: () => Table<Item>, ...extra: string[]): FieldParser =>
-  (v, arg) => {
-    if (extra.includes(v) || table().byNameGet(v)) return v;
-    throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-  };
+  (v, arg) =>
+    extra.includes(v) || table().byNameGet(v) ? v : noMatch(arg);
 
 export interface ConfigSpec {
   fields: Record<string, FieldParser>;
@@ -142,9 +151,7 @@ function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<s
 }
 
 function resolveOne(table: Table<Item>, refText: string, arg: string): Item {
-  const item = table.find(refText);
-  if (!item) throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-  return item;
+  return table.find(refText) ?? noMatch(arg);
 }
 
 /** `=.id=` or `=numbers=` (comma list of ids or names). */

@@ -5,12 +5,10 @@
  * where we know how, and kept as written otherwise.
  */
 import {
-  CATEGORY,
   CATEGORY_FAILURE,
   MSG_FILTER_NO_CHAIN,
   MSG_FILTER_NO_JUMP_TARGET,
   MSG_FILTER_PORTS_NEED_PROTOCOL,
-  msgNoMatch,
   Trap,
 } from '../messages';
 import type { Row } from '../query';
@@ -25,6 +23,7 @@ import {
   Handler,
   invalid,
   Menu,
+  noMatch,
   nonEmpty,
   oneOf,
   resetCounterVerbs,
@@ -93,7 +92,7 @@ function negatable(inner: FieldParser): FieldParser {
 function wordSet(...words: string[]): FieldParser {
   return (v, arg) => {
     const parts = v.split(',');
-    for (const p of parts) if (!words.includes(p.startsWith('!') ? p.slice(1) : p)) invalid(arg);
+    for (const p of parts) if (!words.includes(p.replace(/^!/, ''))) invalid(arg);
     return parts.join(',');
   };
 }
@@ -123,17 +122,11 @@ const macAddress: FieldParser = negatable((v, arg) => normaliseMac(v) ?? invalid
 /** Interfaces by name, checked against the simulated machine's interfaces (`!` allowed). */
 const iface =
   (state: RouterState): FieldParser =>
-  (v, arg) => {
-    const name = v.startsWith('!') ? v.slice(1) : v;
-    if (!state.interfaces().includes(name)) throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-    return v;
-  };
+  (v, arg) =>
+    state.interfaces().includes(v.replace(/^!/, '')) ? v : noMatch(arg);
 
-const ifaceList: FieldParser = (v, arg) => {
-  const name = v.startsWith('!') ? v.slice(1) : v;
-  if (!BUILTIN_INTERFACE_LISTS.includes(name)) throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-  return v;
-};
+const ifaceList: FieldParser = (v, arg) =>
+  BUILTIN_INTERFACE_LISTS.includes(v.replace(/^!/, '')) ? v : noMatch(arg);
 
 const listTimeout: FieldParser = (v, arg) =>
   v === 'none-dynamic' || v === 'none-static' || parseDuration(v) !== null ? v : invalid(arg);

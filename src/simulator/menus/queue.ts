@@ -14,14 +14,7 @@ import {
 import type { Row } from '../query';
 import { newQueueRuntime, QueueItem } from '../state';
 import type { Item, Table } from '../table';
-import {
-  normaliseRatePair,
-  normaliseTarget,
-  parseDuration,
-  parsePair,
-  parseRate,
-  formatDuration,
-} from '../values';
+import { normaliseDuration, normaliseRatePair, normaliseTarget, parsePair, parseRate } from '../values';
 import {
   bool,
   ConfigSpec,
@@ -45,22 +38,17 @@ const rate: FieldParser = (v, arg) => {
   const r = parseRate(v);
   return r === null ? invalid(arg) : String(r);
 };
-const durationPair: FieldParser = (v, arg) => {
-  const p = parsePair(v, parseDuration);
-  return p ? `${formatDuration(p[0])}/${formatDuration(p[1])}` : invalid(arg);
-};
-const priorityPair: FieldParser = (v, arg) => {
-  const p = parsePair(v, (s) => (/^[1-8]$/.test(s) ? Number(s) : null));
-  return p ? `${p[0]}/${p[1]}` : invalid(arg);
-};
-const bucketPair: FieldParser = (v, arg) => {
-  const p = parsePair(v, (s) => (/^\d+(\.\d+)?$/.test(s) && Number(s) <= 10 ? s : null));
-  return p ? `${p[0]}/${p[1]}` : invalid(arg);
-};
-const textPair: FieldParser = (v, arg) => {
-  const p = parsePair(v, (s) => (s === '' ? null : s));
-  return p ? `${p[0]}/${p[1]}` : invalid(arg);
-};
+/** `a/b` (one value: both), each half checked and printed by `one`. */
+const pairOf =
+  (one: (s: string) => string | number | null): FieldParser =>
+  (v, arg) => {
+    const p = parsePair(v, one);
+    return p ? `${p[0]}/${p[1]}` : invalid(arg);
+  };
+const durationPair = pairOf(normaliseDuration);
+const priorityPair = pairOf((s) => (/^[1-8]$/.test(s) ? Number(s) : null));
+const bucketPair = pairOf((s) => (/^\d+(\.\d+)?$/.test(s) && Number(s) <= 10 ? s : null));
+const textPair = pairOf((s) => (s === '' ? null : s));
 const target: FieldParser = (v, arg) => normaliseTarget(v) ?? invalid(arg);
 
 export const QUEUE_DEFAULTS: Record<string, string> = {

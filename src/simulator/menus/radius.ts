@@ -4,7 +4,7 @@
  * MikroTik's RADIUS page; RadSec and certificates are not simulated.
  */
 import { isIP } from 'node:net';
-import { CATEGORY, MSG_NOT_MODELLED, msgNoMatch, Trap } from '../messages';
+import { MSG_NOT_MODELLED, Trap } from '../messages';
 import type { Row } from '../query';
 import { formatDuration, parseDuration } from '../values';
 import {
@@ -15,6 +15,7 @@ import {
   invalid,
   Menu,
   MonitorHandler,
+  noMatch,
   oneOf,
   port,
   renderConfig,
@@ -71,7 +72,7 @@ export function radiusHost(address: string): string {
 const serverAddress: FieldParser = (v, arg) => {
   const host = radiusHost(v);
   if (isIP(host) === 0) invalid(arg);
-  if (host !== v && v.slice(host.length + 1) !== 'main') throw new Trap(msgNoMatch('vrf'), CATEGORY.argument);
+  if (host !== v && v.slice(host.length + 1) !== 'main') noMatch('vrf');
   return v;
 };
 
@@ -90,10 +91,7 @@ const protocol: FieldParser = (v, arg) => {
 };
 
 /** The simulated router has no certificates: only `none` names one that exists. */
-const certificate: FieldParser = (v, arg) => {
-  if (v !== 'none') throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-  return v;
-};
+const certificate: FieldParser = (v, arg) => (v === 'none' ? v : noMatch(arg));
 
 /** The counters `/radius monitor` shows per entry (✔ RADIUS page: its example lists them). */
 export interface RadiusCounters {
@@ -167,10 +165,7 @@ function renderCounters(c: RadiusCounters): Row {
  * `changed` restarts the router's listener when a setting changes.
  */
 export function radiusIncomingMenu(core: SimCore, changed: () => void): Menu {
-  const vrf: FieldParser = (v, arg) => {
-    if (v !== 'main') throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-    return v;
-  };
+  const vrf: FieldParser = (v, arg) => (v === 'main' ? v : noMatch(arg));
   const settings = (): Record<string, string> => core.state.radiusIncoming;
   return settingsMenu('/radius/incoming', core, settings, { accept: bool, port, vrf }, changed);
 }

@@ -53,8 +53,7 @@ const ports: FieldParser = (v, arg) => {
   return v;
 };
 const ipAddress: FieldParser = (v, arg) => {
-  const neg = v.startsWith('!');
-  const body = neg ? v.slice(1) : v;
+  const body = v.replace(/^!/, '');
   return body === '' || body.split('-').every((p) => parsePrefix(p) !== null) ? v : invalid(arg);
 };
 const host: FieldParser = (v, arg) => (/^!?[A-Za-z0-9*.:_-]{1,253}$/.test(v) ? v : invalid(arg));

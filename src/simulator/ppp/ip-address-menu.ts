@@ -3,7 +3,6 @@
  * names and types from RouterOS 7.18.2's command tree; what a controller reads of them is `address` (with its
  * prefix length, `10.10.0.1/24`), `network` and `interface`.
  */
-import { CATEGORY_FAILURE, msgNotSpecified, Trap } from '../messages';
 import {
   bool,
   type ConfigSpec,
@@ -12,6 +11,7 @@ import {
   ip,
   type Menu,
   renderConfig,
+  required,
   type SimCore,
   tableMenu,
   text,
@@ -39,8 +39,7 @@ export function ipAddressMenu(core: SimCore): Menu {
     defaults: { disabled: 'false', comment: '' },
     noun: 'address',
     validate: (cfg) => {
-      if (!cfg.address) throw new Trap(msgNotSpecified('address'), CATEGORY_FAILURE);
-      if (!cfg.interface) throw new Trap(msgNotSpecified('interface'), CATEGORY_FAILURE);
+      required(cfg, 'address', 'interface');
       if (!cfg.network) cfg.network = networkOf(cfg.address);
     },
     fields: {

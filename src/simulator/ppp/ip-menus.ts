@@ -7,7 +7,6 @@ import {
   MSG_ADDRESS_LIST_DUPLICATE,
   MSG_DUPLICATE_NAME,
   msgInUse,
-  msgNotSpecified,
   Trap,
 } from '../messages';
 import {
@@ -20,6 +19,7 @@ import {
   nonEmpty,
   ref,
   renderConfig,
+  required,
   SimCore,
   tableMenu,
   targets,
@@ -101,10 +101,7 @@ export function addressListMenu(core: SimCore): Menu {
   const spec: ConfigSpec = {
     defaults: { disabled: 'false', comment: '' },
     noun: 'entry',
-    validate: (cfg) => {
-      if (!cfg.list) throw new Trap(msgNotSpecified('list'), CATEGORY_FAILURE);
-      if (!cfg.address) throw new Trap(msgNotSpecified('address'), CATEGORY_FAILURE);
-    },
+    validate: (cfg) => required(cfg, 'list', 'address'),
     fields: {
       list: nonEmpty,
       address: listAddress,

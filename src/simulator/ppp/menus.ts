@@ -3,16 +3,7 @@
  * menu is in pppoe-server-menu.ts. Argument names come from RouterOS 7.18.2's command tree; values are checked as
  * the PPP AAA and PPPoE pages describe them and printed as RouterOS prints them.
  */
-import {
-  CATEGORY,
-  CATEGORY_FAILURE,
-  MSG_DUPLICATE_NAME,
-  MSG_PPP_BUILTIN_PROFILE,
-  msgInUse,
-  msgNoMatch,
-  msgNotSpecified,
-  Trap,
-} from '../messages';
+import { CATEGORY_FAILURE, MSG_DUPLICATE_NAME, MSG_PPP_BUILTIN_PROFILE, msgInUse, Trap } from '../messages';
 import {
   bool,
   ConfigSpec,
@@ -22,11 +13,13 @@ import {
   invalid,
   ip,
   Menu,
+  noMatch,
   nonEmpty,
   oneOf,
   rateLimit,
   ref,
   renderConfig,
+  required,
   settingsMenu,
   SimCore,
   tableMenu,
@@ -55,10 +48,8 @@ const ipList: FieldParser = (v, arg) =>
 /** ✔ (PPP AAA page) a profile's local/remote address: a single address or the name of an `/ip/pool`. */
 const addressOrPool =
   (pools: () => Table<Item>): FieldParser =>
-  (v, arg) => {
-    if (v === '' || ipToInt(v) !== null || pools().byNameGet(v)) return v;
-    throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-  };
+  (v, arg) =>
+    v === '' || ipToInt(v) !== null || pools().byNameGet(v) ? v : noMatch(arg);
 /** Renames follow: what named the old name now names the new one (RouterOS refers to items, not names). */
 function renameRefs(tables: Array<[Table<Item>, string[]]>, from: string, to: string): void {
   if (from === to) return;
@@ -157,9 +148,7 @@ export function pppSecretMenu(core: SimCore): Menu {
     defaults: PPP_SECRET_DEFAULTS,
     duplicate: MSG_DUPLICATE_NAME,
     noun: 'secret',
-    validate: (cfg) => {
-      if (!cfg.name) throw new Trap(msgNotSpecified('name'), CATEGORY_FAILURE);
-    },
+    validate: (cfg) => required(cfg, 'name'),
     fields: {
       name: nonEmpty,
       password: text,

@@ -2,14 +2,7 @@
  * `/interface/pppoe-server/server` (docs/routeros.md "PPPoE"): the PPPoE servers subscribers dial, one per service
  * name on an interface. Argument names come from RouterOS 7.18.2's command tree.
  */
-import {
-  CATEGORY,
-  CATEGORY_FAILURE,
-  MSG_PPPOE_SERVER_DUPLICATE,
-  msgNoMatch,
-  msgNotSpecified,
-  Trap,
-} from '../messages';
+import { CATEGORY_FAILURE, MSG_PPPOE_SERVER_DUPLICATE, Trap } from '../messages';
 import {
   bool,
   ConfigSpec,
@@ -17,8 +10,10 @@ import {
   FieldParser,
   invalid,
   Menu,
+  noMatch,
   ref,
   renderConfig,
+  required,
   SimCore,
   tableMenu,
   targets,
@@ -42,15 +37,10 @@ export function pppoeServerMenu(core: SimCore): Menu {
   const spec: ConfigSpec = {
     defaults: PPPOE_SERVER_DEFAULTS,
     noun: 'server',
-    validate: (cfg) => {
-      if (!cfg.interface) throw new Trap(msgNotSpecified('interface'), CATEGORY_FAILURE);
-    },
+    validate: (cfg) => required(cfg, 'interface'),
     fields: {
       'service-name': text,
-      interface: (v, arg) => {
-        if (core.state.interfaces().includes(v)) return v;
-        throw new Trap(msgNoMatch(arg), CATEGORY.argument);
-      },
+      interface: (v, arg) => (core.state.interfaces().includes(v) ? v : noMatch(arg)),
       'default-profile': ref(() => ppp.profiles),
       authentication,
       'one-session-per-host': bool,

@@ -10,7 +10,7 @@ import type { Transfer } from '../traffic';
 import { type RouterState, zeroInterfaceCounters } from '../state';
 import { countInterface, countQueue } from '../counting';
 import { parseRateLimit, type RateLimit } from '../values';
-import { addSessionQueue, rateFields } from '../session-queue';
+import { addSessionQueue, setSessionQueueRate } from '../session-queue';
 import { packetPath, type Packet, type PacketPath } from '../packet-path';
 import { pppInterfaceName } from './names';
 import { allocate } from './pools';
@@ -190,9 +190,8 @@ export class PppSessions {
 
   /** A CoA's new rate limit: onto the session's dynamic queue (its counters go on), or a new queue. */
   setRate(session: PppActiveItem, rl: RateLimit): void {
-    const q = session.queueId ? this.state.queues.get(session.queueId) : undefined;
-    if (q) this.state.queues.update(q, rateFields(rl));
-    else session.queueId = this.addQueue(session.name, rl);
+    if (!session.queueId || !setSessionQueueRate(this.state, session.queueId, rl))
+      session.queueId = this.addQueue(session.name, rl);
   }
 
   /** A CoA's new address list: the session's dynamic entry moves to it. */

@@ -57,10 +57,7 @@ export class RouterRadius {
       coaRateMode: opts.coaRateMode,
       failed,
     });
-    opts.hotspot.onSession({
-      started: (s) => this.accounting.started(s),
-      ended: (s, reason) => this.accounting.ended(s, reason),
-    });
+    opts.hotspot.onSession(this.accounting);
   }
 
   /** A hotspot login asked of the `hotspot` entries (rejects a Trap with the login page's text). */

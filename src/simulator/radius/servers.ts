@@ -4,8 +4,7 @@
  * `timeout`; ✖ three tries per entry, then the next entry. Each entry keeps the counters `/radius monitor` shows.
  */
 import { isIP } from 'node:net';
-import type { RadiusCounters, RadiusCounterSource } from '../menus/radius';
-import { radiusHost } from '../menus/radius';
+import { radiusHost, type RadiusCounters, type RadiusCounterSource } from '../menus/radius';
 import type { RouterState } from '../state';
 import type { Item } from '../table';
 import { parseDuration } from '../values';
