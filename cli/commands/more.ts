@@ -170,46 +170,33 @@ function withSite(json: unknown, values: { site?: unknown; yes?: unknown }): unk
   return { ...(json as Record<string, unknown>), ...site, ...(values.yes ? { confirm: true } : {}) };
 }
 
-const pcreate: CommandDef = {
-  name: 'profiles create',
-  summary: 'create a profile from JSON',
-  usage: PCREATE,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
-      PCREATE,
-      1,
-    );
-    const json = withSite(await readJson(positionals[0]), values);
-    return withCore(async (core) => {
-      const p = await core.services.profiles.create(json, cliActor()).catch(yesConfirms);
-      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
-      else print(out.green(`Profile ${p.name} created.`));
-      return 0;
-    });
-  },
-};
-
-const pupdate: CommandDef = {
-  name: 'profiles update',
-  summary: 'replace a profile from JSON',
-  usage: PUPDATE,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
-      PUPDATE,
-      2,
-    );
-    const json = withSite(await readJson(positionals[1]), values);
-    return withCore(async (core) => {
-      const p = await core.services.profiles.update(positionals[0], json, cliActor()).catch(yesConfirms);
-      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
-      else print(out.green(`Profile ${p.name} saved.`));
-      return 0;
-    });
-  },
+/** `profiles create FILE`, or (`update`) `profiles update NAME FILE`. */
+const fromJson = (update: boolean): CommandDef => {
+  const usage = update ? PUPDATE : PCREATE;
+  return {
+    name: update ? 'profiles update' : 'profiles create',
+    summary: update ? 'replace a profile from JSON' : 'create a profile from JSON',
+    usage,
+    async run(args) {
+      const { values, positionals } = parseCommand(
+        args,
+        { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+        usage,
+        update ? 2 : 1,
+      );
+      const json = withSite(await readJson(positionals[update ? 1 : 0]), values);
+      return withCore(async (core) => {
+        const profiles = core.services.profiles;
+        const saving = update
+          ? profiles.update(positionals[0], json, cliActor())
+          : profiles.create(json, cliActor());
+        const p = await saving.catch(yesConfirms);
+        if (values.json) printJson({ profile: profileJson(p) }, { api: true });
+        else print(out.green(`Profile ${p.name} ${update ? 'saved' : 'created'}.`));
+        return 0;
+      });
+    },
+  };
 };
 
 const PIMPORT = `Usage: pisonet profiles import FILE [--site SITE|shared] [--dry-run] [--json]
@@ -334,6 +321,6 @@ async function savedShopSettings(config: AppConfig): Promise<string> {
 export const moreCommands = {
   voucher: [sheet],
   users: [extend, usersMove],
-  profiles: [pcreate, pupdate, pimport, archiveCommand(true), archiveCommand(false)],
+  profiles: [fromJson(false), fromJson(true), pimport, archiveCommand(true), archiveCommand(false)],
   config: [configShow, ...settingsCommands],
 };
