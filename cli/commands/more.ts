@@ -22,7 +22,7 @@ import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
-import { CommandDef, parseWhole, print, printJson, readStdin, withCore, yesConfirms } from './shared';
+import { CommandDef, parseBatchId, print, printJson, readStdin, withCore, yesConfirms } from './shared';
 import { usersMove } from './users-move';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
@@ -53,13 +53,7 @@ const sheet: CommandDef = {
       },
       SHEET,
     );
-    const batch = parseWhole(
-      requireOption(values, 'batch', SHEET),
-      'batch',
-      'a batch number',
-      1,
-      Number.MAX_SAFE_INTEGER,
-    );
+    const batch = parseBatchId(requireOption(values, 'batch', SHEET));
     const file = requireOption(values, 'out', SHEET);
     if (values.paper !== undefined && values.format !== undefined)
       throw usageError('choose one of --paper and --format (the same choice)', SHEET);

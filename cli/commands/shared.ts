@@ -105,6 +105,10 @@ export function parseWhole(value: string, field: string, what: string, min: numb
   return Number(t);
 }
 
+/** `--batch ID`: a batch's number. */
+export const parseBatchId = (value: string) =>
+  parseWhole(value, 'batch', 'a batch number', 1, Number.MAX_SAFE_INTEGER);
+
 /**
  * `NAME [--yes] [--json]`: a change that asks first unless --yes; without a terminal to ask on,
  * --yes is required (`refusing to WHAT without confirmation`).
