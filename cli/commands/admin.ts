@@ -49,6 +49,14 @@ const SALES = `Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 Vouchers sold (first used) and their value, in the shop's time zone. Both dates are included.
 Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
+/** The options both reports take. */
+const REPORT_OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  site: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 /** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants, and the two days as printed. */
 function reportRange(
   values: Record<string, string | boolean | undefined>,
@@ -67,17 +75,7 @@ const reportSales: CommandDef = {
   summary: 'sales by day, week, month or profile',
   usage: SALES,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        by: { type: 'string' },
-        site: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      SALES,
-    );
+    const { values } = parseCommand(args, { ...REPORT_OPTIONS, by: { type: 'string' } }, SALES);
     const by = (typeof values.by === 'string' ? values.by : 'profile') as By;
     if (!BY.includes(by))
       throw ValidationError.invalid('by', values.by, 'a grouping', `use one of ${BY.join(', ')}`);
@@ -107,16 +105,7 @@ const reportUsage: CommandDef = {
   summary: 'usage totals',
   usage: USAGE_REPORT,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        site: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      USAGE_REPORT,
-    );
+    const { values } = parseCommand(args, REPORT_OPTIONS, USAGE_REPORT);
     return withCore(async (core) => {
       const { from, to, days } = reportRange(values, core.clock.now(), core.config.tz);
       const site = await siteScope(core, values);

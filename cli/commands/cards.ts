@@ -21,18 +21,14 @@ import { cliActor } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
 import { keyValues } from '../lib/table';
-import { CommandDef, parseWhole, print, printJson, readStdin, withCore } from './shared';
+import { CommandDef, parseBatchId, print, printJson, readStdin, withCore } from './shared';
 
 const SCOPE = `--profile NAME: that profile's design; --batch ID: that batch's; neither: the shop's.`;
 
 function scopeOf(values: Record<string, string | boolean | undefined>, usage: string): TemplateScope {
   if (typeof values.profile === 'string' && typeof values.batch === 'string')
     throw usageError('choose one of --profile and --batch', usage);
-  if (typeof values.batch === 'string')
-    return {
-      kind: 'batch',
-      batchId: parseWhole(values.batch, 'batch', 'a batch number', 1, Number.MAX_SAFE_INTEGER),
-    };
+  if (typeof values.batch === 'string') return { kind: 'batch', batchId: parseBatchId(values.batch) };
   if (typeof values.profile === 'string') return { kind: 'profile', profile: values.profile };
   return { kind: 'shop' };
 }

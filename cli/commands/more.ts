@@ -22,7 +22,7 @@ import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
-import { CommandDef, parseWhole, print, printJson, readStdin, withCore, yesConfirms } from './shared';
+import { CommandDef, parseBatchId, print, printJson, readStdin, withCore, yesConfirms } from './shared';
 import { usersMove } from './users-move';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
@@ -53,13 +53,7 @@ const sheet: CommandDef = {
       },
       SHEET,
     );
-    const batch = parseWhole(
-      requireOption(values, 'batch', SHEET),
-      'batch',
-      'a batch number',
-      1,
-      Number.MAX_SAFE_INTEGER,
-    );
+    const batch = parseBatchId(requireOption(values, 'batch', SHEET));
     const file = requireOption(values, 'out', SHEET);
     if (values.paper !== undefined && values.format !== undefined)
       throw usageError('choose one of --paper and --format (the same choice)', SHEET);
@@ -170,46 +164,33 @@ function withSite(json: unknown, values: { site?: unknown; yes?: unknown }): unk
   return { ...(json as Record<string, unknown>), ...site, ...(values.yes ? { confirm: true } : {}) };
 }
 
-const pcreate: CommandDef = {
-  name: 'profiles create',
-  summary: 'create a profile from JSON',
-  usage: PCREATE,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
-      PCREATE,
-      1,
-    );
-    const json = withSite(await readJson(positionals[0]), values);
-    return withCore(async (core) => {
-      const p = await core.services.profiles.create(json, cliActor()).catch(yesConfirms);
-      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
-      else print(out.green(`Profile ${p.name} created.`));
-      return 0;
-    });
-  },
-};
-
-const pupdate: CommandDef = {
-  name: 'profiles update',
-  summary: 'replace a profile from JSON',
-  usage: PUPDATE,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
-      PUPDATE,
-      2,
-    );
-    const json = withSite(await readJson(positionals[1]), values);
-    return withCore(async (core) => {
-      const p = await core.services.profiles.update(positionals[0], json, cliActor()).catch(yesConfirms);
-      if (values.json) printJson({ profile: profileJson(p) }, { api: true });
-      else print(out.green(`Profile ${p.name} saved.`));
-      return 0;
-    });
-  },
+/** `profiles create FILE`, or (`update`) `profiles update NAME FILE`. */
+const fromJson = (update: boolean): CommandDef => {
+  const usage = update ? PUPDATE : PCREATE;
+  return {
+    name: update ? 'profiles update' : 'profiles create',
+    summary: update ? 'replace a profile from JSON' : 'create a profile from JSON',
+    usage,
+    async run(args) {
+      const { values, positionals } = parseCommand(
+        args,
+        { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+        usage,
+        update ? 2 : 1,
+      );
+      const json = withSite(await readJson(positionals[update ? 1 : 0]), values);
+      return withCore(async (core) => {
+        const profiles = core.services.profiles;
+        const saving = update
+          ? profiles.update(positionals[0], json, cliActor())
+          : profiles.create(json, cliActor());
+        const p = await saving.catch(yesConfirms);
+        if (values.json) printJson({ profile: profileJson(p) }, { api: true });
+        else print(out.green(`Profile ${p.name} ${update ? 'saved' : 'created'}.`));
+        return 0;
+      });
+    },
+  };
 };
 
 const PIMPORT = `Usage: pisonet profiles import FILE [--site SITE|shared] [--dry-run] [--json]
@@ -334,6 +315,6 @@ async function savedShopSettings(config: AppConfig): Promise<string> {
 export const moreCommands = {
   voucher: [sheet],
   users: [extend, usersMove],
-  profiles: [pcreate, pupdate, pimport, archiveCommand(true), archiveCommand(false)],
+  profiles: [fromJson(false), fromJson(true), pimport, archiveCommand(true), archiveCommand(false)],
   config: [configShow, ...settingsCommands],
 };

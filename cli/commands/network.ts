@@ -2,13 +2,13 @@
  * Subcommands that act on devices and the router: users, bandwidth, queues (`router test` and `router adopt` are
  * in router-connect.ts).
  */
-import { normaliseMac, parseSpeedLimit, formatLimitHuman } from '../../src/domain/units';
+import { normaliseMac, parseSpeedLimit } from '../../src/domain/units';
 import type { Core } from '../../src/core';
 import type { BandwidthChange, BandwidthService } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { parseCommand, requireOption, usageError } from '../lib/args';
 import { cliActor, requireRouter } from '../lib/context';
-import { queuesTable, trafficTable, usersTable } from '../lib/render';
+import { queuesTable, speedText, trafficTable, usersTable } from '../lib/render';
 import {
   changeOnDeviceSite,
   parseSiteRead,
@@ -107,7 +107,7 @@ function macOption(values: Record<string, unknown>, positionals: string[], usage
  * The change is saved either way; a router that is down or refuses it now gets it at the next poll, so
  * that is said plainly (exit 0), not reported as a failure. A branch's device names its site.
  */
-function printChange(
+export function printChange(
   r: SiteChange,
   json: unknown,
   done: (change: BandwidthChange, at: string) => string,
@@ -121,10 +121,6 @@ function printChange(
     print(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
   if (r.away) print(out.dim(r.away));
 }
-
-/** Download first, as everywhere the shop reads speeds. */
-const speedText = (c: { up: number; down: number }) =>
-  `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
 
 const MAC_OPTION = { mac: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION } as const;
 

@@ -26,13 +26,13 @@ function readJson<T>(key: string, read: RouterRead<T>, data: unknown = read.data
   };
 }
 
-/** A read-only listing: the site's router read once, printed as a table or as JSON under `key`. */
+/** A read-only listing: the site's router read once, printed as a table or as JSON under `key` (default `sub`). */
 function listing<T>(
   sub: string,
   summary: string,
   description: string,
-  key: string,
   { read, render }: Reading<T>,
+  key = sub,
 ): CommandDef {
   const usage = `Usage: pisonet router ${sub} [--site SITE] [--json]\n\n${description}\n${SITE_HELP}`;
   return {
@@ -55,42 +55,37 @@ const hosts = listing(
   'hosts',
   "every device the router's hotspot sees",
   'Every device the hotspot sees, logged in or not: its MAC, address, state, uptime and traffic.',
-  'hosts',
   READINGS.hosts,
 );
 const active = listing(
   'active',
   'who is logged in to the hotspot',
   "The router's active hotspot sessions: user, device, how long, what is left, traffic.",
-  'sessions',
   READINGS.sessions,
+  'sessions',
 );
 const bindings = listing(
   'bindings',
   'IP bindings (bypassed and blocked devices)',
   'Devices the hotspot lets through without a code (bypassed) or keeps out (blocked).',
-  'bindings',
   READINGS.bindings,
 );
 const cookies = listing(
   'cookies',
   "the hotspot's login cookies",
   'Phones that logged in through the login page and log in again by themselves while the cookie lasts.',
-  'cookies',
   READINGS.cookies,
 );
 const leases = listing(
   'leases',
   'DHCP leases',
   "The addresses the router's DHCP server gave out, with the names the devices gave.",
-  'leases',
   READINGS.leases,
 );
 const resource = listing(
   'resource',
   "the router's CPU, memory, uptime and temperature",
   "The router's board, RouterOS version, uptime, CPU load, memory, storage and sensors (temperature where it reports one).",
-  'resource',
   READINGS.resource,
 );
 

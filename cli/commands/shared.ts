@@ -1,6 +1,7 @@
 import type { Core } from '../../src/core';
 import type { SiteRouter } from '../lib/site-router';
 import { AppError, ValidationError } from '../../src/domain/errors';
+import { parseCommand, usageError } from '../lib/args';
 
 export interface CommandDef {
   /** e.g. `vouchers generate` */
@@ -102,6 +103,26 @@ export function parseWhole(value: string, field: string, what: string, min: numb
     throw ValidationError.invalid(field, value, what, `use a whole number from ${min} to ${max}`);
   }
   return Number(t);
+}
+
+/** `--batch ID`: a batch's number. */
+export const parseBatchId = (value: string) =>
+  parseWhole(value, 'batch', 'a batch number', 1, Number.MAX_SAFE_INTEGER);
+
+/**
+ * `NAME [--yes] [--json]`: a change that asks first unless --yes; without a terminal to ask on,
+ * --yes is required (`refusing to WHAT without confirmation`).
+ */
+export function parseConfirmable(args: string[], usage: string, what: string) {
+  const parsed = parseCommand(
+    args,
+    { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+    usage,
+    1,
+  );
+  if (!parsed.values.yes && !process.stdin.isTTY)
+    throw usageError(`refusing to ${what} without confirmation: add --yes`, usage);
+  return parsed;
 }
 
 /** Reads everything piped to stdin (for `echo pw | pisonet admin set-password`). */

@@ -8,11 +8,11 @@ import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
-import { openSiteRouter } from '../lib/site-router';
+import { withSiteRouter } from '../lib/site-router';
 import { table } from '../lib/table';
-import { CommandDef, print, printJson, withCore, yesConfirms } from './shared';
+import { CommandDef, parseConfirmable, print, printJson, withCore, yesConfirms } from './shared';
 import { importCmd } from './subscribers-import';
 
 const LIST = `Usage: pisonet subscribers list [--status scheduled|active|suspended|ended] [--json]
@@ -93,15 +93,8 @@ function input(values: Record<string, unknown>): Record<string, unknown> {
  * A fixed address is checked against its site's router. The terminal holds the default site's connection; for
  * another site it connects to that router for the command (as `--site` commands do), then lets it go.
  */
-async function onSiteOf<T>(core: Core, site: string | number | undefined, run: () => Promise<T>): Promise<T> {
-  if (site === undefined) return run();
-  const opened = await openSiteRouter(core, String(site));
-  try {
-    return await run();
-  } finally {
-    await opened.close();
-  }
-}
+const onSiteOf = <T>(core: Core, site: string | number | undefined, run: () => Promise<T>): Promise<T> =>
+  site === undefined ? run() : withSiteRouter(core, String(site), run);
 
 /** `162.4 MB of 200.0 GB`: both sides in the same units, as the admin pages write them. */
 export const usageText = (s: Pick<SubscriberView, 'usage'>) =>
@@ -284,9 +277,7 @@ const remove: CommandDef = {
   summary: "end a subscriber's service (kept as ended)",
   usage: REMOVE,
   async run(args) {
-    const { values, positionals } = one(args, REMOVE, { yes: { type: 'boolean', short: 'y' } });
-    if (!values.yes && !process.stdin.isTTY)
-      throw usageError('refusing to end a subscriber without confirmation: add --yes', REMOVE);
+    const { values, positionals } = parseConfirmable(args, REMOVE, 'end a subscriber');
     return withCore(async (core) => {
       const s0 = await core.services.subscribers.get(positionals[0]);
       if (

@@ -5,10 +5,10 @@ import type { CollectionView, VendoInput, VendoView } from '../../src/services/s
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
 import { confirmed } from '../lib/ask';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
-import { CommandDef, print, printJson, siteOption, withCore } from './shared';
+import { CommandDef, parseConfirmable, print, printJson, siteOption, withCore } from './shared';
 
 const LIST = `Usage: pisonet vendos list [--site SITE] [--json]
 
@@ -243,14 +243,7 @@ const remove: CommandDef = {
   summary: 'forget a vendo that was never used (one with coins: switch it off)',
   usage: REMOVE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-      REMOVE,
-      1,
-    );
-    if (!values.yes && !process.stdin.isTTY)
-      throw usageError('refusing to remove a vendo without confirmation: add --yes', REMOVE);
+    const { values, positionals } = parseConfirmable(args, REMOVE, 'remove a vendo');
     return withCore(async (core) => {
       const v0 = await core.services.vendos.get(positionals[0]);
       if (!values.yes && !(await confirmed(`Remove the vendo ${v0.name} (${v0.id})?`))) return 1;

@@ -8,10 +8,9 @@ import { overageError } from '../../src/services/shop/vouchers/overage';
 import type { OverageSale } from '../../src/services/shop/vouchers/types';
 import type { VoucherDetail } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, usageError } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
 import { overageChargeJson, voucherJson } from '../../src/services/shop/vouchers/json';
-import { CommandDef, print, printJson, withCore } from './shared';
+import { CommandDef, parseConfirmable, print, printJson, withCore } from './shared';
 
 const OVERAGE = `Usage: pisonet vouchers overage CODE [--yes] [--json]
 
@@ -55,14 +54,7 @@ export const vouchersOverage: CommandDef = {
   summary: "sell a voucher's extra data once its data is used up",
   usage: OVERAGE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-      OVERAGE,
-      1,
-    );
-    if (!values.yes && !process.stdin.isTTY)
-      throw usageError('refusing to sell without confirmation: add --yes', OVERAGE);
+    const { values, positionals } = parseConfirmable(args, OVERAGE, 'sell');
     return withCore(async (core) => {
       const v = await core.services.vouchers.get(positionals[0]);
       const what = overageOffer(v);

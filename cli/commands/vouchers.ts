@@ -7,14 +7,14 @@ import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, requireOption, usageError } from '../lib/args';
+import { givenOptions, parseCommand, requireOption, stringOptions, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { vouchersTable } from '../lib/render';
 import { voucherDetail } from '../lib/voucher-detail';
 import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/shop/vouchers/json';
-import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
+import { CommandDef, parseConfirmable, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
 
 function parseStatus(value: string): VoucherListStatus {
@@ -70,16 +70,11 @@ const generate: CommandDef = {
     const { values } = parseCommand(
       args,
       {
+        ...stringOptions(AS_TYPED),
         profile: { type: 'string' },
         count: { type: 'string' },
-        prefix: { type: 'string' },
-        alphabet: { type: 'string' },
-        length: { type: 'string' },
-        'password-alphabet': { type: 'string' },
-        'password-length': { type: 'string' },
         staff: { type: 'boolean' },
         design: { type: 'string' },
-        site: { type: 'string' },
         roaming: { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
@@ -225,14 +220,7 @@ const revoke: CommandDef = {
   summary: 'disable a voucher and log its devices out',
   usage: REVOKE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-      REVOKE,
-      1,
-    );
-    if (!values.yes && !process.stdin.isTTY)
-      throw usageError('refusing to revoke without confirmation: add --yes', REVOKE);
+    const { values, positionals } = parseConfirmable(args, REVOKE, 'revoke');
     return withCore(async (core) => {
       const v0 = await core.services.vouchers.get(positionals[0]);
       if (

@@ -2,6 +2,7 @@
 import {
   formatBytes,
   formatDurationHuman,
+  formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
@@ -30,6 +31,11 @@ export const STATUS_STYLE: Record<string, (s: string) => string> = {
 };
 
 export const dash = '-';
+export const time = (s: number | null): string => (s === null ? dash : formatDurationHuman(s));
+
+/** Download first, as everywhere the shop reads speeds. */
+export const speedText = (c: { up: number; down: number }) =>
+  `${formatLimitHuman(c.down)} down / ${formatLimitHuman(c.up)} up`;
 
 /** A live rate in at most 3 significant digits for narrow columns: 780780 → `781 kbps`, 1350000 → `1.35 Mbps`. */
 export function rateShort(bps: number): string {
@@ -86,11 +92,7 @@ export function vouchersTable(
       },
       { header: 'PRICE', get: (v) => formatMoney(v.price), align: 'right', drop: 2 },
       { header: 'USED', get: (v) => formatBytes(v.bytesUp + v.bytesDown), align: 'right', drop: 1 },
-      {
-        header: 'LEFT',
-        get: (v) => (v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)),
-        align: 'right',
-      },
+      { header: 'LEFT', get: (v) => time(v.remainingSeconds), align: 'right' },
       { header: 'DEVICE', get: (v) => v.boundMac ?? v.queued?.device ?? dash },
     ],
     { width, colours: out },
@@ -118,11 +120,7 @@ export function usersTable(users: readonly UserTraffic[], sites?: ReadonlyMap<nu
       { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
       { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
       { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 2 },
-      {
-        header: 'LEFT',
-        get: (u) => (u.remainingSeconds === null ? dash : formatDurationHuman(u.remainingSeconds)),
-        align: 'right',
-      },
+      { header: 'LEFT', get: (u) => time(u.remainingSeconds), align: 'right' },
     ],
     { colours: out },
   );

@@ -1,5 +1,5 @@
 /** Terminal renderings of the router's housekeeping reads (`pisonet router …` and the menu's Router screen). */
-import { formatBytes, formatDurationHuman, formatRateHuman } from '../../src/domain/units';
+import { formatBytes, formatRateHuman } from '../../src/domain/units';
 import type {
   DhcpLease,
   HotspotCookie,
@@ -11,11 +11,9 @@ import type {
 } from '../../src/router/housekeeping';
 import type { LogView, RouterOverview, RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from './ansi';
+import { dash, time } from './render';
 import type { SiteRouter } from './site-router';
 import { keyValues, table } from './table';
-
-const dash = '-';
-const time = (s: number | null): string => (s === null ? dash : formatDurationHuman(s));
 
 /** `Router Shop-Main (site branch-a)`: the line above every reading. */
 export function readHeading<T>(read: RouterRead<T>, isDefault: boolean): string {

@@ -1,16 +1,10 @@
 /** One voucher's details in the terminal (`pisonet vouchers show`, the menu's Show), one look for both faces. */
-import {
-  formatBytes,
-  formatDurationHuman,
-  formatLimitHuman,
-  formatMoney,
-  formatRateHuman,
-} from '../../src/domain/units';
+import { formatBytes, formatMoney, formatRateHuman } from '../../src/domain/units';
 import { shownStatus } from '../../src/domain/vouchers';
 import type { VoucherDetail } from '../../src/services/types';
 import { out } from './ansi';
 import { formatDateTime } from './dates';
-import { dash, STATUS_STYLE } from './render';
+import { dash, speedText, STATUS_STYLE, time } from './render';
 import { keyValues, table } from './table';
 
 /**
@@ -81,12 +75,12 @@ export function voucherDetail(v: VoucherDetail, tz: string): string {
       ...extraDataRow(v),
       [
         'Speed',
-        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${formatLimitHuman(v.override.down)} down / ${formatLimitHuman(v.override.up)} up)` : ''}`,
+        `${formatRateHuman(v.rateDown)} down / ${formatRateHuman(v.rateUp)} up${v.override ? ` (override ${speedText(v.override)})` : ''}`,
       ],
       ['Created', when(v.createdAt)],
       ['Activated', when(v.activatedAt)],
       ['Expires', when(v.expiresAt)],
-      ['Time left', v.remainingSeconds === null ? dash : formatDurationHuman(v.remainingSeconds)],
+      ['Time left', time(v.remainingSeconds)],
       ...dataRows(v),
       ['Device', v.boundMac ?? (v.queued ? `${v.queued.device} (queued)` : dash)],
       ['On router', v.onRouter ? 'yes' : 'no'],

@@ -231,18 +231,19 @@ async function offpeakSection(draft: Json): Promise<void> {
   });
 }
 
+/** `key` picked from `choices`, the draft's value first offered; the first choice is left out of the draft. */
+async function choose(draft: Json, key: string, message: string, choices: { name: string; value: string }[]) {
+  const value = await select({ message, choices, default: str(draft[key]) ?? choices[0].value });
+  if (value === choices[0].value) delete draft[key];
+  else draft[key] = value;
+}
+
 async function timeModeSection(draft: Json): Promise<void> {
-  const mode = await select({
-    message: 'Validity counts:',
-    choices: [
-      { name: 'wall-clock time from first login (wallclock)', value: 'wallclock' },
-      { name: 'only while connected (uptime)', value: 'uptime' },
-    ],
-    default: str(draft.time_mode) ?? 'wallclock',
-  });
   // wallclock is the default and left out, as profileToJson does.
-  if (mode === 'wallclock') delete draft.time_mode;
-  else draft.time_mode = mode;
+  await choose(draft, 'time_mode', 'Validity counts:', [
+    { name: 'wall-clock time from first login (wallclock)', value: 'wallclock' },
+    { name: 'only while connected (uptime)', value: 'uptime' },
+  ]);
 }
 
 /**
@@ -251,17 +252,11 @@ async function timeModeSection(draft: Json): Promise<void> {
  * profiles cannot pause, so their pause limits are dropped (the profile parser would refuse them).
  */
 async function selfServiceSection(draft: Json): Promise<void> {
-  const mode = await select({
-    message: 'A code of this profile typed on a phone that still has time:',
-    choices: [
-      { name: 'adds its time and data to the running code (add)', value: 'add' },
-      { name: 'waits, then starts when the running code ends (queue)', value: 'queue' },
-    ],
-    default: str(draft.topup) ?? 'add',
-  });
   // "add" is the default and left out, as profileToJson does.
-  if (mode === 'add') delete draft.topup;
-  else draft.topup = mode;
+  await choose(draft, 'topup', 'A code of this profile typed on a phone that still has time:', [
+    { name: 'adds its time and data to the running code (add)', value: 'add' },
+    { name: 'waits, then starts when the running code ends (queue)', value: 'queue' },
+  ]);
   if (draft.time_mode !== 'uptime') {
     delete draft.pause_max;
     delete draft.pauses_per_day;

@@ -4,6 +4,7 @@ import { normaliseMac } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
 import { out } from '../lib/ansi';
 import { describeError } from '../main';
+import { print as say } from '../commands/shared';
 
 /** Inquirer throws this on Ctrl-C (and when the terminal closes). */
 function isExitPrompt(e: unknown): boolean {
@@ -16,9 +17,7 @@ interface MenuItem {
   run: () => Promise<void>;
 }
 
-export function say(text = ''): void {
-  process.stdout.write(`${text}\n`);
-}
+export { say };
 
 export function showError(e: unknown): void {
   const app = describeError(e);

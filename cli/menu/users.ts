@@ -1,7 +1,6 @@
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import {
-  formatLimitHuman,
   formatMoney,
   formatRate,
   formatRateHuman,
@@ -17,8 +16,9 @@ import { QuoteChangedError } from '../../src/services/shop/vouchers/plan-confirm
 import { out } from '../lib/ansi';
 import { chargeDoneText, previewLine } from '../commands/users-move';
 import { cliActor, requireRouter } from '../lib/context';
-import { limitText, queuesTable, trafficTable, usersTable } from '../lib/render';
-import { changeOnDeviceSite, siteLabels, withSiteRouter, type SiteChange } from '../lib/site-router';
+import { limitText, queuesTable, speedText, trafficTable, usersTable } from '../lib/render';
+import { changeOnDeviceSite, siteLabels, withSiteRouter } from '../lib/site-router';
+import { printChange } from '../commands/network';
 import { ask, confirmAction, menuLoop, pickMac, pickUser, say } from './prompts';
 import { extendTime, sellExtraData } from './counter';
 import { pickSite } from './router';
@@ -145,25 +145,12 @@ async function pickSpeeds(core: Core): Promise<{ up: number | null; down: number
   return { up, down };
 }
 
-const speedText = (up: number, down: number) => `${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
-
-/**
- * Saved either way; a router that cannot take it now gets it at the next poll, which is no failure. A branch's
- * device names its site (the change went to that site's router, or waits for the server's poll of it).
- */
-function saidDone(r: SiteChange, done: (at: string) => string): void {
-  say(out.green(done(r.isDefault ? '' : ` at ${r.site.name}`)));
-  if (!r.change.applied)
-    say(out.yellow('Saved; applied at the next poll (the router could not take it now).'));
-  if (r.away) say(out.dim(r.away));
-}
-
 async function setLimit(core: Core): Promise<void> {
   const mac = await pickMac(await users(core), 'Limit which device?', await siteLabels(core));
   const { up, down } = await pickSpeeds(core);
-  if (!(await confirmAction(`Limit ${mac} to ${speedText(up ?? 0, down ?? 0)}?`))) return;
+  if (!(await confirmAction(`Limit ${mac} to ${speedText({ up: up ?? 0, down: down ?? 0 })}?`))) return;
   const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.setLimit(mac, up, down, cliActor()));
-  saidDone(r, (at) => `Limit set for ${r.change.mac}${at}: ${speedText(r.change.up, r.change.down)}.`);
+  printChange(r, false, (c, at) => `Limit set for ${c.mac}${at}: ${speedText(c)}.`);
 }
 
 const isUnlimited = (u: UserTraffic) => u.limitSource === 'override' && u.maxLimit === '0/0';
@@ -181,13 +168,16 @@ async function removeLimit(core: Core): Promise<void> {
   const question = `Remove the speed limit on ${mac}${now}? It will be unlimited until you set a limit or put it back to plan.`;
   if (!(await confirmAction(question))) return;
   const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.removeLimit(mac, cliActor()));
-  saidDone(r, (at) => `Speed limit removed for ${r.change.mac}${at}: unlimited (its data is still counted).`);
+  printChange(
+    r,
+    false,
+    (c, at) => `Speed limit removed for ${c.mac}${at}: unlimited (its data is still counted).`,
+  );
 }
 
 /** `BASIC: 1 Mbps down / 512 kbps up`: what "back to plan" gives the device now. */
 function planText(u: UserTraffic): string {
-  const { up, down } = parseRatePair(u.planMaxLimit, 'plan');
-  return `${u.profile}: ${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
+  return `${u.profile}: ${speedText(parseRatePair(u.planMaxLimit, 'plan'))}`;
 }
 
 async function resetLimit(core: Core): Promise<void> {
@@ -202,8 +192,7 @@ async function resetLimit(core: Core): Promise<void> {
   const plan = u ? ` ${planText(u)}.` : '';
   if (!(await confirmAction(`Put ${mac} back to its plan speed?${plan}`))) return;
   const r = await changeOnDeviceSite(core, mac, undefined, (bw) => bw.resetLimit(mac, cliActor()));
-  const c = r.change;
-  saidDone(r, (at) => `${c.mac}${at} is back to its plan: ${c.profile}, ${speedText(c.up, c.down)}.`);
+  printChange(r, false, (c, at) => `${c.mac}${at} is back to its plan: ${c.profile}, ${speedText(c)}.`);
 }
 
 /**

@@ -115,14 +115,7 @@ async function add(core: Core): Promise<void> {
   const blank: Answers = { name: '', site: null, profile: '', rates: '', location: '', window: '60' };
   const made = await askAndSave(core, blank, (a, sites) =>
     core.services.vendos.create(
-      vendoInput({
-        name: a.name,
-        profile: a.profile,
-        rates: a.rates,
-        ...(a.location ? { location: a.location } : {}),
-        window: a.window,
-        ...(sites ? { site: siteFlag(a.site) } : {}),
-      }),
+      vendoInput({ ...a, location: a.location || undefined, site: sites ? siteFlag(a.site) : undefined }),
       cliActor(),
     ),
   );
@@ -164,11 +157,8 @@ async function edit(core: Core): Promise<void> {
   const saved = await askAndSave<VendoView | 'unchanged'>(core, now, async (a, sites) => {
     // Only what changed: the service leaves the rest as it is (an unchanged profile is not checked again).
     const changed: VendoFlags = {};
-    if (a.name !== now.name) changed.name = a.name;
-    if (a.profile !== now.profile) changed.profile = a.profile;
-    if (a.rates !== now.rates) changed.rates = a.rates;
-    if (a.location !== now.location) changed.location = a.location;
-    if (a.window !== now.window) changed.window = a.window;
+    for (const k of ['name', 'profile', 'rates', 'location', 'window'] as const)
+      if (a[k] !== now[k]) changed[k] = a[k];
     if (sites && a.site !== now.site) changed.site = siteFlag(a.site);
     if (Object.keys(changed).length === 0) return 'unchanged';
     return core.services.vendos.update(v.id, vendoInput(changed, true), cliActor());
