@@ -4,7 +4,6 @@
  * the running sessions (`/ppp/active`) and what they hold (an address from a pool, a dynamic address-list entry,
  * a dynamic queue, a dynamic interface with its counters) are runtime and go with the power.
  */
-import type { InterfaceCounters } from '../state';
 import { Item, Table } from '../table';
 
 /**
@@ -76,6 +75,14 @@ export const PPP_AAA_DEFAULTS: Record<string, string> = {
   'enable-ipv6-accounting': 'false',
 };
 
+/** A dynamic interface's byte and packet counters (the shape of the router's other interface counters). */
+export interface PppCounters {
+  rxByte: number;
+  txByte: number;
+  rxPacket: number;
+  txPacket: number;
+}
+
 /** What a session took from its secret and profiles when it came up; later changes do not reach it. */
 export interface PppSettings {
   profile: string;
@@ -103,7 +110,7 @@ export interface PppActiveItem extends Item {
   radius?: { classes: Buffer[]; interimInterval?: number };
   settings: PppSettings;
   /** Counters of the dynamic `<pppoe-NAME>` interface, from the router's side (rx = the subscriber's upload). */
-  counters: InterfaceCounters;
+  counters: PppCounters;
   /** bits/s of the last traffic, current until `rateUntil`. */
   rate: [number, number];
   rateUntil: number;
