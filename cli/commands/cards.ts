@@ -2,7 +2,6 @@
  * Printed cards from the terminal: the owner's card designs (the admin's Card design page) and quick print (the
  * dashboard's), on the same services.
  */
-import fs from 'node:fs';
 import {
   CARD_FACTS,
   CARD_LANGUAGES,
@@ -12,7 +11,6 @@ import {
 } from '../../src/domain/card-template';
 import { parseSheetLayout, QUICK_PRINT_MAX, SHEET_LAYOUTS } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
-import { parseJsonText } from '../../src/domain/json-text';
 import type { TemplateScope } from '../../src/services/shop/card-templates';
 import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
@@ -21,7 +19,7 @@ import { cliActor } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
 import { keyValues } from '../lib/table';
-import { CommandDef, parseBatchId, print, printJson, readStdin, withCore } from './shared';
+import { CommandDef, parseBatchId, print, printJson, readJsonFile, withCore } from './shared';
 
 const SCOPE = `--profile NAME: that profile's design; --batch ID: that batch's; neither: the shop's.`;
 
@@ -136,12 +134,7 @@ const set: CommandDef = {
     );
     const scope = scopeOf(values, SET);
     const fromFile =
-      typeof values.file === 'string'
-        ? (parseJsonText(
-            values.file === '-' ? await readStdin() : fs.readFileSync(values.file, 'utf8'),
-            values.file,
-          ) as Record<string, unknown>)
-        : {};
+      typeof values.file === 'string' ? ((await readJsonFile(values.file)) as Record<string, unknown>) : {};
     const change: Record<string, unknown> = { ...fromFile };
     for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper', 'language'] as const)
       if (typeof values[k] === 'string') change[k] = values[k];

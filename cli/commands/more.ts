@@ -6,7 +6,6 @@ import { systemClock } from '../../src/lib/clock';
 import { applyStoredShopSettings } from '../../src/services/business/settings/shop-stored';
 import { parseCardDesign, parseSheetFrom, parseSheetInclude, parseSheetLayout } from '../../src/domain/cards';
 import { ValidationError } from '../../src/domain/errors';
-import { parseJsonText } from '../../src/domain/json-text';
 import {
   CONFIRM_EXTENSION_ABOVE_SECONDS,
   formatDurationHuman,
@@ -22,7 +21,7 @@ import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { settingsCommands } from './settings';
-import { CommandDef, parseBatchId, print, printJson, readStdin, withCore, yesConfirms } from './shared';
+import { CommandDef, parseBatchId, print, printJson, readJsonFile, withCore, yesConfirms } from './shared';
 import { usersMove } from './users-move';
 
 const SHEET = `Usage: pisonet vouchers sheet --batch ID --out FILE [--paper a4|thermal58|thermal80]
@@ -127,21 +126,6 @@ const extend: CommandDef = {
 };
 
 /** A JSON file named by the operator (relative to where they are), or stdin for `-`; mistakes are theirs (exit 2). */
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  if (file === '-') text = await readStdin();
-  else {
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
-      throw new ValidationError('file', `cannot read ${file}: ${why}`);
-    }
-  }
-  return parseJsonText(text, file === '-' ? 'stdin' : file);
-}
 
 const YES = `--yes: a monthly fee above ₱10,000, or raised five times or more, is meant (refused as a likely typo without).`;
 const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--yes] [--json]
@@ -178,7 +162,7 @@ const fromJson = (update: boolean): CommandDef => {
         usage,
         update ? 2 : 1,
       );
-      const json = withSite(await readJson(positionals[update ? 1 : 0]), values);
+      const json = withSite(await readJsonFile(positionals[update ? 1 : 0]), values);
       return withCore(async (core) => {
         const profiles = core.services.profiles;
         const saving = update
@@ -212,7 +196,7 @@ const pimport: CommandDef = {
       PIMPORT,
       1,
     );
-    const json = await readJson(positionals[0]);
+    const json = await readJsonFile(positionals[0]);
     return withCore(async (core) => {
       const dryRun = values['dry-run'] === true;
       const result = await core.services.profiles.importProfiles(

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import type { Core } from '../../src/core';
 import type { SiteRouter } from '../lib/site-router';
 import { AppError, ValidationError } from '../../src/domain/errors';
+import { parseJsonText } from '../../src/domain/json-text';
 import { parseCommand, usageError } from '../lib/args';
 
 export interface CommandDef {
@@ -160,4 +162,21 @@ export async function siteOption(core: Core, values: Record<string, unknown>): P
 export function yesConfirms(e: unknown): never {
   if (!(e instanceof AppError) || e.code !== 'CONFIRM_REQUIRED') throw e;
   throw new AppError(e.code, e.message.replace(/confirm it\./g, 'add --yes if it is right.'), e.status);
+}
+
+/** A JSON file the operator named (- for stdin); one that cannot be read is theirs to fix (exit 2). */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  if (file === '-') text = await readStdin();
+  else {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (e as Error).message;
+      throw new ValidationError('file', `cannot read ${file}: ${why}`);
+    }
+  }
+  return parseJsonText(text, file === '-' ? 'stdin' : file);
 }

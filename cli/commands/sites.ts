@@ -3,12 +3,12 @@
  * the API. The terminal does not connect to the other routers: `list` shows what the server last read. A router
  * password is read from a hidden prompt or from standard input (`--password-stdin`), never echoed or printed.
  */
-import fs from 'node:fs';
 import { confirmed } from '../lib/ask';
 import { siteLoginPage } from '../../src/services/business/sites/login-page';
 import type { SiteView } from '../../src/services/business/sites/types';
 import { siteJson } from '../../src/services/business/sites/json';
 import { addressesJson } from '../../src/services/subscriptions/subscribers/json';
+import { writeOperatorFile } from '../lib/files';
 import { table } from '../lib/table';
 import { parseCommand, usageError } from '../lib/args';
 import { cliActor } from '../lib/context';
@@ -224,7 +224,7 @@ const loginPage: CommandDef = {
         );
       const page = siteLoginPage(base, site.name);
       if (typeof values.out === 'string') {
-        fs.writeFileSync(values.out, page);
+        writeOperatorFile(values.out, page);
         print(`Wrote ${values.out}: upload it to ${site.name}'s router as hotspot/login.html.`);
       } else process.stdout.write(page);
       return 0;

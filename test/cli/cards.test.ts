@@ -54,6 +54,9 @@ describe('printed cards from the terminal', () => {
     expect(bad2.code).toBe(2);
     expect(bad2.stderr).toMatch(/accent: "red" is not a colour/);
     expect(bad2.stderr).toMatch(/paper: "letter" is not a paper/);
+    const missing = await runCli(h, ['cards', 'set', '--file', '/no-such-folder/design.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('file: cannot read /no-such-folder/design.json: no such file');
     expect(await h.core!.services.cards.own({ kind: 'shop' })).toBeNull();
 
     const reset = await runCli(h, ['cards', 'reset', '--profile', 'BASIC']);

@@ -147,6 +147,18 @@ describe('pisonet sites login-page and vouchers generate --site', () => {
     const bad = await runCli(h, ['sites', 'login-page', 'branch-3', '--portal', 'javascript:alert(1)']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('is not an http(s) address');
+    const nowhere = '/no-such-folder/login.html';
+    const out = await runCli(h, [
+      'sites',
+      'login-page',
+      'branch-3',
+      '--portal',
+      'http://10.5.50.2:5000',
+      '--out',
+      nowhere,
+    ]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`out: cannot write ${nowhere}: the folder /no-such-folder does not exist`);
   });
 
   it('makes a batch for another site (pushed by the server later) or a roaming one; not both', async () => {
