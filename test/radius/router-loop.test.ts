@@ -21,6 +21,7 @@ const MB = 1_000_000;
 const PHONE = { mac: '02:00:00:00:9A:01', ip: '10.5.50.101' };
 const PHONE2 = { mac: '02:00:00:00:9A:02', ip: '10.5.50.102' };
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)(
   'a RADIUS site with the simulator as its router',
   () => {

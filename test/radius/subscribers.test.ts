@@ -26,6 +26,7 @@ const PLANS = [
 ];
 const HOMEB_RATE = '1000000/2000000 2000000/4000000 768000/1536000 10s/10s';
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('subscribers on a RADIUS site', () => {
   let p: PppSite;
 

@@ -21,6 +21,7 @@ const until = async (ok: () => boolean, what: string) => {
   if (!ok()) throw new Error(`timed out waiting for ${what}`);
 };
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('one site stack for every site', () => {
   let h: Harness;
   let fr: FreeRadius;
