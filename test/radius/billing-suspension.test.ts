@@ -12,6 +12,7 @@ import { addRadiusSubscriber, pppAuth, startPppSite, until, type PppSite } from 
 
 const CPE = 'AA:BB:CC:00:56:01';
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('suspension for unpaid on a RADIUS site', () => {
   let p: PppSite;
   beforeAll(async () => {

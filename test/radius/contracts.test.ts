@@ -218,6 +218,7 @@ async function radiusEnforcerWorld(
   };
 }
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('the RADIUS pair', () => {
   afterAll(async () => {
     if (!shared) return;

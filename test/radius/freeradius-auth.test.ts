@@ -16,6 +16,7 @@ const SECRET = 'Branch-R-secret-1';
 const MAC_A = 'AA:BB:CC:00:00:01';
 const MAC_B = 'AA:BB:CC:00:00:02';
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)('FreeRADIUS answers for a RADIUS site', () => {
   let h: Harness;
   let fr: FreeRadius;

@@ -210,6 +210,7 @@ function pauseOn(apiAccess: boolean) {
   };
 }
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)(
   'a pause on a RADIUS site with API access',
   pauseOn(true),

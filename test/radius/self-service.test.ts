@@ -189,6 +189,7 @@ function selfServiceOn(apiAccess: boolean) {
   };
 }
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)(
   'self-service on a RADIUS site with API access',
   selfServiceOn(true),

@@ -36,6 +36,7 @@ const PLANS = [
   },
 ];
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)(
   "a RADIUS site's subscribers: usage and caps",
   () => {

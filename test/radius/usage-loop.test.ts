@@ -46,6 +46,7 @@ async function coaResponder(): Promise<Responder> {
   return Object.assign(r, { port: srv.port, close: () => srv.close() });
 }
 
+// Needs a real FreeRADIUS (Debian's freeradius, as .ci/run installs) and PostgreSQL: skipped where either is missing.
 (radiusAvailable ? describePostgresOnly : describe.skip)(
   'RADIUS accounting is the usage, CoA enforces',
   () => {
