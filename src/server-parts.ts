@@ -189,8 +189,22 @@ export function serverParts(
     start: () => j.start(),
     stop: () => j.stop(),
   });
-  let unwatchRouter: (() => void) | undefined;
-  const parts: Part[] = [
+  /** A job that also runs at once on an event: `listen` subscribes `run` to it and returns its unsubscribe. */
+  const jobOn = (name: string, j: PeriodicJob, listen: (run: () => void) => () => void): Part => {
+    let unlisten: (() => void) | undefined;
+    return {
+      name,
+      start() {
+        unlisten = listen(() => void j.runNow());
+        j.start();
+      },
+      async stop() {
+        unlisten?.();
+        await j.stop();
+      },
+    };
+  };
+  return [
     p.web,
     {
       name: 'usage-poll',
@@ -198,34 +212,14 @@ export function serverParts(
       stop: () => core.defaultStack.stopPoll(),
     },
     ...demoParts(config, core, p),
+    job('session-sweep', p.sweepJob),
+    jobOn('router-checks', p.checksJob, (run) => onReconnect(core.router, run)),
+    job('payments-poll', p.paymentsJob),
+    job('notifier', p.notifier),
+    billingPart(billingRun(core), p.billingJob),
+    // After billing: the catch-up's invoices are issued before the first round looks for their SMS.
+    // A payment's SMS (and its balance) goes at once rather than at the next tick.
+    jobOn('sms', p.smsJob, (run) => core.services.invoices.onPayment(run)),
+    ...(p.backupJob ? [job('backups', p.backupJob)] : []),
   ];
-  parts.push(job('session-sweep', p.sweepJob), {
-    name: 'router-checks',
-    start() {
-      unwatchRouter = onReconnect(core.router, () => void p.checksJob.runNow());
-      p.checksJob.start();
-    },
-    async stop() {
-      unwatchRouter?.();
-      await p.checksJob.stop();
-    },
-  });
-  parts.push(job('payments-poll', p.paymentsJob), job('notifier', p.notifier));
-  parts.push(billingPart(billingRun(core), p.billingJob));
-  // After billing: the catch-up's invoices are issued before the first round looks for their SMS.
-  // A payment's SMS (and its balance) goes at once rather than at the next tick.
-  let unlistenPayments: (() => void) | undefined;
-  parts.push({
-    name: 'sms',
-    start() {
-      unlistenPayments = core.services.invoices.onPayment(() => void p.smsJob.runNow());
-      p.smsJob.start();
-    },
-    async stop() {
-      unlistenPayments?.();
-      await p.smsJob.stop();
-    },
-  });
-  if (p.backupJob) parts.push(job('backups', p.backupJob));
-  return parts;
 }

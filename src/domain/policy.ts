@@ -73,7 +73,7 @@ export function sameRates(a: DesiredLimits, b: DesiredLimits): boolean {
 /** States in which devices of the voucher get a queue (and internet). */
 export const QUEUED_STATES: readonly LimitState[] = ['normal', 'fup', 'capped-throttle'];
 
-function noQueue(state: LimitState, reason: string): DesiredLimits {
+export function noQueue(state: LimitState, reason: string): DesiredLimits {
   return { state, rateUp: 0, rateDown: 0, offpeak: false, reason };
 }
 

@@ -14,7 +14,7 @@
  */
 import { addDays, type Cycle } from './billing-cycle';
 import { offpeakActive } from './clock';
-import { capBlocks, ratedLimits, type DesiredLimits } from './policy';
+import { capBlocks, noQueue, ratedLimits, type DesiredLimits } from './policy';
 import type { Profile } from './profile-types';
 import type { SubscriberStatus } from './subscriber-status';
 import { formatBytes } from './units';
@@ -49,18 +49,15 @@ const TIER: Partial<Record<DesiredLimits['state'], SpeedTier>> = {
   'capped-throttle': 'cap',
 };
 
-function none(state: DesiredLimits['state'], reason: string): DesiredLimits {
-  return { state, rateUp: 0, rateDown: 0, offpeak: false, reason };
-}
-
 /** The speeds a subscriber should run at, at `now` in the shop's time zone `tz`. */
 export function subscriberSpeeds(s: SubscriberUse, now: number, tz: string): SubscriberSpeeds {
-  if (s.status === 'ended') return { service: false, tier: null, limits: none('revoked', 'service ended') };
+  if (s.status === 'ended')
+    return { service: false, tier: null, limits: noQueue('revoked', 'service ended') };
   if (capBlocks(s)) {
     const until = addDays(s.cycle.end, 1);
     const cap = s.profile.dataCapBytes as number;
     const reason = `data cap reached: ${formatBytes(s.countedBytes)} of ${formatBytes(cap)}, back on ${until}`;
-    return { service: false, tier: null, limits: none('blocked', reason), blockedUntil: until };
+    return { service: false, tier: null, limits: noQueue('blocked', reason), blockedUntil: until };
   }
   const limits = ratedLimits(
     {

@@ -17,8 +17,6 @@ import { SalesTally } from './sales';
 import { BillingTally, defineBilling } from './billing';
 import { defineSubscribers, showSubscribers } from './subscribers';
 
-export type { MetricsPort } from './port';
-
 /** A site this process drives now, as a scrape reads it. */
 export interface SiteView {
   id: number;

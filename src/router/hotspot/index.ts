@@ -66,12 +66,11 @@ export type {
   VoucherUser,
 };
 export type { QueueReading, SessionInfo } from './snapshot';
-export type { CountersRead } from './counters';
 export type { SharedLogins } from './logins-in-flight';
 export { LoginUnconfirmed, onlineWithCode } from './device-login';
 export { parseSnapshot } from './snapshot';
 export { planUserReconcile } from './user-reconcile';
-export type { UserReconcileOptions, UserReconcileResult } from './user-reconcile';
+export type { UserReconcileResult } from './user-reconcile';
 
 /** One of our queues for people (the admin's and the CLI's queue lists). */
 export interface QueueView extends QueueOnRouter {
