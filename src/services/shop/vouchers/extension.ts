@@ -25,7 +25,7 @@ import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { Logins } from './logins';
-import { ProfileCache, requireVoucher } from './queries';
+import { ProfileCache, reloadVoucher, requireOpen, requireVoucher } from './queries';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { ExtensionSale, VoucherView } from './types';
 
@@ -141,8 +141,7 @@ async function extend(
   const { actor, opts } = x;
   const added = checkAdded(x.seconds, opts);
   const row = await requireVoucher(db, x.code);
-  if (row.status !== 'unused' && row.status !== 'active')
-    throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be extended`, 409);
+  requireOpen(row, 'extended');
   const plan = await planOf(db, row);
   const price = opts.coins ? opts.coins.amount : salePrice(plan, added, opts.sale, actor);
   if (opts.addedSeconds !== undefined && opts.addedSeconds !== row.extra_seconds) throw conflict();
@@ -167,8 +166,7 @@ async function extend(
       logins.requestCheck('an extension lost to another');
     throw err;
   }
-  const after = (await db('vouchers').where({ id: row.id }).first()) as VoucherRow;
-  return { voucher: await d.view(after), seconds: added, price, chargeId };
+  return { voucher: await d.view(await reloadVoucher(db, row.id)), seconds: added, price, chargeId };
 }
 
 /** The time added and, for a counter sale, its charge, in one transaction. */
