@@ -55,16 +55,15 @@ interface ExtendOptions {
   addedSeconds?: number;
 }
 
-/** The price a counter sale of `seconds` takes: the one given (0–₱100,000), or the plan's pro-rata price. */
-function counterPrice(given: unknown, plan: { price: number; validitySeconds: number }, seconds: number) {
+/** The price a counter sale takes: the one given (0–₱100,000), or the plan's pro-rata price for the time (`rate`). */
+function counterPrice(given: unknown, rate: number) {
   if (given !== undefined && given !== null && given !== '') return parsePrice(given, 'price');
-  const price = extensionPrice(plan.price, plan.validitySeconds, seconds);
-  if (price > MAX_PRICE_CENTAVOS)
+  if (rate > MAX_PRICE_CENTAVOS)
     throw new ValidationError(
       'price',
       `the plan's rate for this time is above ${formatMoney(MAX_PRICE_CENTAVOS)}; give a price`,
     );
-  return price;
+  return rate;
 }
 
 export type ExtensionDeps = {
@@ -112,8 +111,8 @@ function checkAdded(seconds: number, opts: ExtendOptions): number {
  * cashier sells at the plan's rate or above (asked); time free or for less is the owner's to give.
  */
 function salePrice(plan: Plan, added: number, sale: ExtendOptions['sale'], actor: Actor): number | null {
-  const price = sale ? counterPrice(sale.price, plan, added) : null;
   const rate = extensionPrice(plan.price, plan.validitySeconds, added);
+  const price = sale ? counterPrice(sale.price, rate) : null;
   if (price !== null && price < rate && actor.account)
     throw new AppError(
       'FORBIDDEN_ROLE',

@@ -31,7 +31,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
     view,
   };
   // Extra data before or at the cap: sold at the counter, and told to the voucher's login at once where it can be.
-  const overage = voucherOverage(deps, { loginsOf: v.loginsOfRow });
+  const overage = voucherOverage(deps, { loginsOf: v.loginsOfRow, view });
   const extension = voucherExtension(deps, { loginsOf: v.loginsOfRow, view });
   return {
     generate: (input, actor) => generate(v, input, actor),

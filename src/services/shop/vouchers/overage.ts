@@ -19,8 +19,8 @@ import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from './state';
-import type { Logins } from './logins';
-import { ProfileCache, requireVoucher } from './queries';
+import type { ExtensionDeps } from './extension';
+import { ProfileCache, reloadVoucher, requireVoucher } from './queries';
 import type { OverageSale, OverageSaleOptions } from './types';
 
 /** voucher_charges.kind of extra data bought at the cap. */
@@ -113,7 +113,7 @@ export async function recordOverage(
  * The counter's sale (admin page, API, terminal) and the router's share of every purchase, on the voucher's own
  * site: `loginsOf` gives its site's logins (its router's user, or its FreeRADIUS rows).
  */
-export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): Promise<Logins> }) {
+export function voucherOverage(deps: SiteDeps, d: ExtensionDeps) {
   const { db, clock, config, audit, log } = deps;
 
   /**
@@ -157,10 +157,8 @@ export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): P
         amount: charge.amount,
         charge_id: charge.chargeId,
       });
-      const applied = await tellRouter(row.code, charge.bytes);
-      const after = await requireVoucher(db, row.code);
-      const voucher = await new ProfileCache(db).view(after, clock.now());
-      return { voucher, charge, appliedNow: applied };
+      const appliedNow = await tellRouter(row.code, charge.bytes);
+      return { voucher: await d.view(await reloadVoucher(db, row.id)), charge, appliedNow };
     },
   };
 }
