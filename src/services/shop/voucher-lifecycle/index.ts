@@ -107,13 +107,8 @@ export async function unqueue(db: Knex, id: number, at: number): Promise<void> {
 }
 
 /** active → paused (still active; an uptime voucher's clock stands while none of its devices is online). */
-export async function pause(db: Knex, id: number, mac: string, at: number): Promise<boolean> {
-  const n = await db('vouchers')
-    .where({ id, status: 'active' })
-    .whereNull('paused_at')
-    .update({ paused_at: at, paused_mac: mac, updated_at: at });
-  return n === 1;
-}
+export const pause = (db: Knex, id: number, mac: string, at: number): Promise<boolean> =>
+  keepPaused(db, id, { pausedAt: at, mac }, at);
 
 /** paused → running; false when it was not paused (resumed already by another request or the poll). */
 export async function unpause(db: Knex, id: number, at: number): Promise<boolean> {

@@ -163,21 +163,6 @@ export async function topUp(
 }
 
 /**
- * Time sold at the counter taken back (its sale voided): `seconds` less extra time, conditional on the extra time
- * `row` was read with, as topUp. The caller takes back no more than the voucher has left, so its end never moves
- * before what the customer has already used.
- */
-export async function takeBackTime(
-  db: Knex,
-  row: Pick<VoucherRow, 'id' | 'activated_at' | 'staff' | 'extra_seconds'>,
-  profile: Profile,
-  seconds: number,
-  at: number,
-): Promise<boolean> {
-  return topUp(db, row, profile, Math.max(0, row.extra_seconds - seconds), at);
-}
-
-/**
  * Another plan for the voucher: its validity (and so its end) follows the new profile. A sold voucher's sale
  * stays with the plan it was sold as (reports by profile). `rates` are the voucher's base rates after the move.
  */

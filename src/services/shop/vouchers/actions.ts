@@ -2,12 +2,11 @@
  * The voucher service's own steps (index.ts wires them): a batch made and pushed to its site's logins, a voucher
  * revoked, a voucher moved to another plan. Each change reaches the voucher's login through its site's logins.
  */
-import { AppError } from '../../../domain/errors';
 import type { SiteDeps } from '../../deps';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { Actor, GenerateInput, ProfileService, VoucherService, VoucherView } from '../../types';
 import { insertBatch, planBatch } from './generate';
-import { ProfileCache, requireVoucher } from './queries';
+import { ProfileCache, reloadVoucher, requireOpen, requireVoucher } from './queries';
 import * as voucherDevices from '../voucher-devices';
 import * as lifecycle from '../voucher-lifecycle';
 import { recordEvent } from '../../business/events';
@@ -16,13 +15,25 @@ import { confirmedQuote } from './plan-confirm';
 import { revokeEvent } from '../../business/events/activity';
 import type { Logins } from './logins';
 
-/** What the steps work with: the deps, the service's options and its own site. */
-export interface VoucherSteps {
-  deps: SiteDeps;
+/** What the voucher service is made with (index.ts). */
+export interface VoucherServiceOptions {
   profiles: ProfileService;
-  siteId: number;
+  /**
+   * Where a site's vouchers live as logins (a hotspot user on its router, or FreeRADIUS rows: the site's mode
+   * chose, src/services/network/site-stack/parts.ts): every change to a voucher goes through its site's logins.
+   */
   loginsOf(siteId: number): Promise<Logins>;
+  /**
+   * The roaming codes made logins at the other sites this process drives; how many still wait. Absent: they wait
+   * for each site's sync (the terminal menu connects to no other router).
+   */
   roamingElsewhere?: () => Promise<number>;
+}
+
+/** What the steps work with: the deps, the service's options and its own site. */
+export interface VoucherSteps extends VoucherServiceOptions {
+  deps: SiteDeps;
+  siteId: number;
   /** The logins of the voucher's site (a roaming voucher's: this service's own site). */
   loginsOfRow(row: Pick<VoucherRow, 'site_id'>): Promise<Logins>;
   view(row: VoucherRow): Promise<VoucherView>;
@@ -30,22 +41,12 @@ export interface VoucherSteps {
 
 type Generated = Awaited<ReturnType<VoucherService['generate']>>;
 
-async function reload(v: VoucherSteps, id: number): Promise<VoucherRow> {
-  return (await v.deps.db('vouchers').where({ id }).first()) as VoucherRow;
-}
-
-export function requireOpen(row: VoucherRow, what: string): void {
-  if (row.status !== 'unused' && row.status !== 'active') {
-    throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be ${what}`, 409);
-  }
-}
-
 export async function generate(v: VoucherSteps, input: GenerateInput, actor: Actor): Promise<Generated> {
   const { db, clock, audit } = v.deps;
   const profile = await v.profiles.get(input.profile);
   const plan = await planBatch(v.deps, input, profile, actor.account);
   const now = clock.now();
-  const { batchId, rows } = await insertBatch(db, plan, actor.name, now);
+  const batchId = await insertBatch(db, plan, actor.name, now);
   await audit.record(actor, 'voucher.generate', `batch ${batchId}`, {
     profile: profile.name,
     count: plan.count,
@@ -56,7 +57,7 @@ export async function generate(v: VoucherSteps, input: GenerateInput, actor: Act
     ...(plan.siteId === null ? { roaming: true } : { site: plan.siteId }),
   });
   const cache = new ProfileCache(db);
-  const routerPending = await pushBatch(v, plan.siteId, batchId, rows.length);
+  const routerPending = await pushBatch(v, plan.siteId, batchId, plan.count);
   const fresh = (await db('vouchers').where({ batch_id: batchId }).orderBy('id')) as VoucherRow[];
   const vouchers: VoucherView[] = [];
   for (const r of fresh) vouchers.push(await cache.view(r, now));
@@ -103,7 +104,7 @@ export async function revoke(v: VoucherSteps, code: string, actor: Actor): Promi
     });
     await audit.record(actor, 'voucher.revoke', row.code, { previousStatus: row.status });
   });
-  return v.view(await reload(v, row.id));
+  return v.view(await reloadVoucher(db, row.id));
 }
 
 export async function changeProfile(
@@ -134,5 +135,5 @@ export async function changeProfile(
     });
     return charge;
   });
-  return { voucher: await v.view(await reload(v, row.id)), charge };
+  return { voucher: await v.view(await reloadVoucher(db, row.id)), charge };
 }

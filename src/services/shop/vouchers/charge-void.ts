@@ -22,24 +22,17 @@ import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import { localDate, startOfLocalDay } from '../../../domain/calendar';
 import * as lifecycle from '../voucher-lifecycle';
-import { chargeOf } from './charges';
+import { chargeOf, type ChargeRow as StoredCharge } from './charges';
 import { EXTENSION, type ExtensionDeps } from './extension';
 import { OVERAGE } from './overage';
-import { ProfileCache, requireVoucher } from './queries';
+import { ProfileCache, reloadVoucher, requireVoucher } from './queries';
 import { routerUptimeLimit, voucherProfile, type VoucherRow } from './state';
 import type { ChargeVoid } from './types';
 
-interface ChargeRow {
-  id: number;
-  kind: string;
-  amount: number | string;
-  credit: number | string;
-  bytes: number | string | null;
-  total_seconds: number | string | null;
-  created_at: number | string;
-  actor: string;
-  voided_at: number | string | null;
-}
+type ChargeRow = Pick<
+  StoredCharge,
+  'id' | 'kind' | 'amount' | 'credit' | 'bytes' | 'total_seconds' | 'created_at' | 'actor' | 'voided_at'
+>;
 
 const voidedAlready = (id: number) =>
   new AppError('CHARGE_VOIDED', `Charge #${id} was voided already; nothing was changed`, 409, 'id');
@@ -129,7 +122,8 @@ export function voucherChargeVoid(deps: SiteDeps, d: ExtensionDeps) {
           .whereNull('voided_at')
           .update({ voided_at: now, voided_by: actor.name.slice(0, 64), void_reason: text });
         if (changed !== 1) throw voidedAlready(n);
-        if (seconds > 0 && !(await lifecycle.takeBackTime(trx, row, p.profile, seconds, now))) throw raced();
+        const less = row.extra_seconds - seconds; // never below zero, nor before the time used (unusedPart)
+        if (seconds > 0 && !(await lifecycle.topUp(trx, row, p.profile, less, now))) throw raced();
         if (bytes > 0 && !(await lifecycle.takeBackExtraData(trx, row, bytes, now))) throw raced();
         await recordEvent(trx, clock, {
           voucherId: row.id,
@@ -164,9 +158,8 @@ export function voucherChargeVoid(deps: SiteDeps, d: ExtensionDeps) {
       bytes_taken_back: bytes,
       text: `${charge.kind} charge #${n} of ${formatMoney(Number(charge.amount) || Number(charge.credit))} voided (${text})${back.length ? `; ${back.join(', ')}` : ''}`,
     });
-    const after = (await db('vouchers').where({ id: row.id }).first()) as VoucherRow;
     return {
-      voucher: await d.view(after),
+      voucher: await d.view(await reloadVoucher(db, row.id)),
       charge: await chargeOf(db, row.id, n),
       takenBack: { seconds, bytes },
     };

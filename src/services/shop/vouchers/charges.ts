@@ -156,7 +156,7 @@ export async function recordProfileChange(
   };
 }
 
-interface ChargeRow {
+export interface ChargeRow {
   id: number;
   code: string;
   kind: string;

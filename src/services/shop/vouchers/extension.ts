@@ -25,7 +25,7 @@ import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import type { Logins } from './logins';
-import { ProfileCache, requireVoucher } from './queries';
+import { ProfileCache, reloadVoucher, requireOpen, requireVoucher } from './queries';
 import { routerUptimeLimit, type VoucherRow } from './state';
 import type { ExtensionSale, VoucherView } from './types';
 
@@ -55,16 +55,15 @@ interface ExtendOptions {
   addedSeconds?: number;
 }
 
-/** The price a counter sale of `seconds` takes: the one given (0–₱100,000), or the plan's pro-rata price. */
-function counterPrice(given: unknown, plan: { price: number; validitySeconds: number }, seconds: number) {
+/** The price a counter sale takes: the one given (0–₱100,000), or the plan's pro-rata price for the time (`rate`). */
+function counterPrice(given: unknown, rate: number) {
   if (given !== undefined && given !== null && given !== '') return parsePrice(given, 'price');
-  const price = extensionPrice(plan.price, plan.validitySeconds, seconds);
-  if (price > MAX_PRICE_CENTAVOS)
+  if (rate > MAX_PRICE_CENTAVOS)
     throw new ValidationError(
       'price',
       `the plan's rate for this time is above ${formatMoney(MAX_PRICE_CENTAVOS)}; give a price`,
     );
-  return price;
+  return rate;
 }
 
 export type ExtensionDeps = {
@@ -112,8 +111,8 @@ function checkAdded(seconds: number, opts: ExtendOptions): number {
  * cashier sells at the plan's rate or above (asked); time free or for less is the owner's to give.
  */
 function salePrice(plan: Plan, added: number, sale: ExtendOptions['sale'], actor: Actor): number | null {
-  const price = sale ? counterPrice(sale.price, plan, added) : null;
   const rate = extensionPrice(plan.price, plan.validitySeconds, added);
+  const price = sale ? counterPrice(sale.price, rate) : null;
   if (price !== null && price < rate && actor.account)
     throw new AppError(
       'FORBIDDEN_ROLE',
@@ -141,8 +140,7 @@ async function extend(
   const { actor, opts } = x;
   const added = checkAdded(x.seconds, opts);
   const row = await requireVoucher(db, x.code);
-  if (row.status !== 'unused' && row.status !== 'active')
-    throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be extended`, 409);
+  requireOpen(row, 'extended');
   const plan = await planOf(db, row);
   const price = opts.coins ? opts.coins.amount : salePrice(plan, added, opts.sale, actor);
   if (opts.addedSeconds !== undefined && opts.addedSeconds !== row.extra_seconds) throw conflict();
@@ -167,8 +165,7 @@ async function extend(
       logins.requestCheck('an extension lost to another');
     throw err;
   }
-  const after = (await db('vouchers').where({ id: row.id }).first()) as VoucherRow;
-  return { voucher: await d.view(after), seconds: added, price, chargeId };
+  return { voucher: await d.view(await reloadVoucher(db, row.id)), seconds: added, price, chargeId };
 }
 
 /** The time added and, for a counter sale, its charge, in one transaction. */

@@ -16,7 +16,6 @@ import { siteOf, type SiteDeps } from '../../deps';
 import { findSite } from '../../business/sites/lookup';
 import { assertNotArchived, assertSoldAsVoucher } from '../profiles/billing';
 import { assertProfileSellsOn } from '../profiles/sites';
-import type { VoucherRow } from './state';
 import type { ActingAccount } from '../../business/audit/actor';
 import { creditRefusal, wholesaleCentavos } from '../../../domain/reseller';
 import { lockAccount, resellerBalance } from '../accounts/reseller-ledger';
@@ -64,7 +63,8 @@ export async function planBatch(
   account?: ActingAccount,
 ): Promise<GeneratePlan> {
   if (account) assertMaySell(account, input, profile);
-  assertOnSale(profile);
+  assertSoldAsVoucher(profile);
+  assertNotArchived(profile, 'vouchers cannot be made for it');
   const style = await codeStyleFor(deps.settings, input);
   const staff = input.staff === true;
   // Every number is bounded here, whichever face it came from (API, admin form, terminal), before it is stored
@@ -117,11 +117,6 @@ function assertMaySell(account: ActingAccount, input: GenerateInput, profile: Pr
     throw new AppError('FORBIDDEN_ROLE', `This account may not sell profile ${profile.name}`, 403, 'profile');
 }
 
-function assertOnSale(profile: ProfileRecord): void {
-  assertSoldAsVoucher(profile);
-  assertNotArchived(profile, 'vouchers cannot be made for it');
-}
-
 /** Staff codes are not sold, so they do not count as sales unless a price is given. */
 function batchPrice(input: GenerateInput, profile: ProfileRecord, staff: boolean): number {
   if (input.price === undefined) return staff ? 0 : profile.price;
@@ -150,19 +145,18 @@ async function batchSite(deps: SiteDeps, input: GenerateInput): Promise<number |
     : (await findSite(deps.db, input.site)).id;
 }
 
-/** Writes the batch and its vouchers in one transaction; returns the batch id and the voucher rows. */
+/** Writes the batch and its `plan.count` vouchers in one transaction; returns the batch id. */
 export async function insertBatch(
   db: Knex,
   plan: GeneratePlan,
   createdBy: string,
   now: number,
-): Promise<{ batchId: number; rows: VoucherRow[] }> {
+): Promise<number> {
   return db.transaction(async (trx) => {
     if (plan.accountId !== null && plan.wholesale !== null) await checkCredit(trx, plan, plan.accountId);
     const batchId = await insertBatchRow(trx, plan, createdBy, now);
     await insertCodes(trx, plan, batchId, now);
-    const rows = (await trx('vouchers').where({ batch_id: batchId }).orderBy('id')) as VoucherRow[];
-    return { batchId, rows };
+    return batchId;
   });
 }
 

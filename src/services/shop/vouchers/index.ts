@@ -7,32 +7,17 @@
 import { AppError } from '../../../domain/errors';
 import { siteOf, type SiteDeps } from '../../deps';
 import type { VoucherRow } from './state';
-import type { ProfileService, VoucherFilter, VoucherService, VoucherView } from '../../types';
+import type { VoucherFilter, VoucherService, VoucherView } from '../../types';
 import { vouchersCsv } from './csv';
 import { voucherDetail } from './detail';
 import { portalCodeEntry } from './code-style';
 import { batchQuery, listBatches, toBatchView } from './batch-list';
-import { listVouchers, ProfileCache, requireVoucher } from './queries';
+import { listVouchers, ProfileCache, requireOpen, requireVoucher } from './queries';
 import { chargeOf, planProfileChange } from './charges';
-import { changeProfile, generate, requireOpen, revoke, type VoucherSteps } from './actions';
+import { changeProfile, generate, revoke, type VoucherServiceOptions, type VoucherSteps } from './actions';
 import { voucherOverage } from './overage';
 import { voucherExtension } from './extension';
 import { voucherChargeVoid } from './charge-void';
-import type { Logins } from './logins';
-
-interface VoucherServiceOptions {
-  profiles: ProfileService;
-  /**
-   * Where a site's vouchers live as logins (a hotspot user on its router, or FreeRADIUS rows: the site's mode
-   * chose, src/services/network/site-stack/parts.ts): every change to a voucher goes through its site's logins.
-   */
-  loginsOf(siteId: number): Promise<Logins>;
-  /**
-   * The roaming codes made logins at the other sites this process drives; how many still wait. Absent: they wait
-   * for each site's sync (the terminal menu connects to no other router).
-   */
-  roamingElsewhere?: () => Promise<number>;
-}
 
 export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): VoucherService {
   const { db, clock, config } = deps;
@@ -46,7 +31,7 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
     view,
   };
   // Extra data before or at the cap: sold at the counter, and told to the voucher's login at once where it can be.
-  const overage = voucherOverage(deps, { loginsOf: v.loginsOfRow });
+  const overage = voucherOverage(deps, { loginsOf: v.loginsOfRow, view });
   const extension = voucherExtension(deps, { loginsOf: v.loginsOfRow, view });
   return {
     generate: (input, actor) => generate(v, input, actor),
@@ -57,10 +42,8 @@ export function createVoucherService(deps: SiteDeps, d: VoucherServiceOptions): 
       return voucherDetail(db, row, p.profile, await view(row), clock.now(), config.tz);
     },
     revoke: (code, actor) => revoke(v, code, actor),
-    async extend(code, seconds, actor, opts = {}) {
-      return (await extension.extend(code, seconds, actor, { confirmed: opts.confirmed, coins: opts.coins }))
-        .voucher;
-    },
+    extend: async (code, seconds, actor, opts) =>
+      (await extension.extend(code, seconds, actor, opts)).voucher,
     sellTime: (code, seconds, actor, opts = {}) =>
       extension.extend(code, seconds, actor, {
         confirmed: opts.confirmed,

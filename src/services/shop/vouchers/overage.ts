@@ -19,9 +19,8 @@ import type { SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState, type VoucherRow } from './state';
-import type { Profile } from '../../../domain/profile-types';
-import type { Logins } from './logins';
-import { ProfileCache, requireVoucher } from './queries';
+import type { ExtensionDeps } from './extension';
+import { ProfileCache, reloadVoucher, requireVoucher } from './queries';
 import type { OverageSale, OverageSaleOptions } from './types';
 
 /** voucher_charges.kind of extra data bought at the cap. */
@@ -110,24 +109,11 @@ export async function recordOverage(
   return { chargeId, offers: p.offers, bytes, amount: p.amount };
 }
 
-/** The voucher's state as the domain reads it, and the refusal when it cannot buy extra data now. */
-function checkOverage(
-  row: VoucherRow,
-  profile: Profile,
-  profileName: string,
-  now: number,
-  tz: string,
-): { bytes: number; price: number } {
-  const refusal = overageRefusal(toVoucherState(row, profile), now, tz);
-  if (refusal) throw overageError(refusal, profileName);
-  return profile.overage!;
-}
-
 /**
  * The counter's sale (admin page, API, terminal) and the router's share of every purchase, on the voucher's own
  * site: `loginsOf` gives its site's logins (its router's user, or its FreeRADIUS rows).
  */
-export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): Promise<Logins> }) {
+export function voucherOverage(deps: SiteDeps, d: ExtensionDeps) {
   const { db, clock, config, audit, log } = deps;
 
   /**
@@ -160,7 +146,9 @@ export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): P
           409,
         );
       const p = await new ProfileCache(db).byId(row.profile_id);
-      const offer = checkOverage(row, p.profile, p.row.name, clock.now(), config.tz);
+      const refusal = overageRefusal(toVoucherState(row, p.profile), clock.now(), config.tz);
+      if (refusal) throw overageError(refusal, p.row.name);
+      const offer = p.profile.overage!;
       const charge = await db.transaction((trx) =>
         recordOverage(trx, clock, { row, offer, offers: 1, amount: offer.price, by: actor.name }),
       );
@@ -169,10 +157,8 @@ export function voucherOverage(deps: SiteDeps, d: { loginsOf(row: VoucherRow): P
         amount: charge.amount,
         charge_id: charge.chargeId,
       });
-      const applied = await tellRouter(row.code, charge.bytes);
-      const after = await requireVoucher(db, row.code);
-      const voucher = await new ProfileCache(db).view(after, clock.now());
-      return { voucher, charge, appliedNow: applied };
+      const appliedNow = await tellRouter(row.code, charge.bytes);
+      return { voucher: await d.view(await reloadVoucher(db, row.id)), charge, appliedNow };
     },
   };
 }

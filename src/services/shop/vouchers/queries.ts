@@ -45,6 +45,16 @@ export async function requireVoucher(db: Knex, code: string): Promise<VoucherRow
   return row;
 }
 
+export function requireOpen(row: VoucherRow, what: string): void {
+  if (row.status !== 'unused' && row.status !== 'active') {
+    throw new AppError('VOUCHER_ENDED', `This voucher is ${row.status}; it cannot be ${what}`, 409);
+  }
+}
+
+export async function reloadVoucher(db: Knex, id: number): Promise<VoucherRow> {
+  return (await db('vouchers').where({ id }).first()) as VoucherRow;
+}
+
 /** The filtered voucher query (no ordering or paging), joined to profiles as `p`. */
 export function filteredVouchers(db: Knex, f: VoucherFilter): Knex.QueryBuilder {
   return db('vouchers as v')

@@ -4,7 +4,7 @@
  * owner's card design on its thermal roll (58 mm unless the design's paper is the 80 mm roll). Shared by the
  * dashboard and `pisonet vouchers print`.
  */
-import { parseQuickCount, quickPrintPaper, type SheetLayout } from '../../../domain/cards';
+import { parseQuickCount, quickPrintPaper } from '../../../domain/cards';
 import type { CardTemplateService } from '../card-templates';
 import type { Actor, GenerateInput, VoucherView } from '../../types';
 
@@ -18,13 +18,6 @@ interface QuickPrintInput {
   site?: string | number;
 }
 
-interface QuickPrintResult {
-  batchId: number;
-  codes: string[];
-  paper: SheetLayout;
-  routerPending: number;
-}
-
 export async function quickPrint(
   deps: {
     /** The vouchers service's generate, or the terminal's (which also pushes to another site's router). */
@@ -36,7 +29,7 @@ export async function quickPrint(
   },
   input: QuickPrintInput,
   actor: Actor,
-): Promise<QuickPrintResult> {
+) {
   const count = parseQuickCount(input.count);
   const made = await deps.generate(
     {

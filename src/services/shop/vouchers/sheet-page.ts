@@ -17,7 +17,7 @@ import { cardLines, sheetGeometry, type CardLines, type SheetGeometry } from '..
 import { cardColours, type CardColours, type CardTemplate } from '../../../domain/card-template';
 import type { CardLinkTarget } from './card-link';
 import { translator, type Translator } from '../../../i18n';
-import type { PrintableSheet, SheetCard } from './sheet';
+import type { PrintableSheet } from './sheet';
 
 export interface SheetChoice {
   /** The choices of a print: paper, which codes, card design, and the part of a long batch. */
@@ -73,14 +73,7 @@ function hintFor(target: CardLinkTarget, qr: boolean, t: Translator['t']): strin
   return target.kind === 'login' ? t('card.hint_scan') : t('card.hint_scan_or_type');
 }
 
-interface CardsInput {
-  cards: (SheetCard & { qr: string })[];
-  template: CardTemplate;
-  shop: string;
-  logo: string | null;
-  wifi: string;
-  target: CardLinkTarget;
-}
+type CardsInput = Pick<PrintableSheet, 'cards' | 'template' | 'shop' | 'logo' | 'wifi' | 'target'>;
 
 /** Lines, colours, geometry and code sizes for `cards` on `layout`, as the card partial draws them. */
 export function cardLook(input: CardsInput, layout: SheetLayout) {
