@@ -281,11 +281,7 @@ async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'>): Pro
  */
 async function backOnline(p: PauseDeps, v: Voucher): Promise<boolean> {
   if (!p.sessions.reachable()) return false;
-  try {
-    return (await p.sessions.online(v.row.code)).length > 0;
-  } catch {
-    return false;
-  }
+  return (await p.sessions.online(v.row.code).catch(() => [])).length > 0;
 }
 
 /** One paused voucher after a poll, under its lock: its pause ended by a login or by its longest pause, or kept. */
