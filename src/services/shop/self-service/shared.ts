@@ -133,11 +133,7 @@ export async function voucherAndActiveOf(
 }
 
 /** The device row of a voucher (ip, presence), or undefined. */
-export async function deviceRow(
-  db: Knex,
-  voucherId: number,
-  mac: string,
-): Promise<{ ip: string | null; connected: number | boolean } | undefined> {
+export async function deviceRow(db: Knex, voucherId: number, mac: string) {
   return (await db('voucher_devices').where({ voucher_id: voucherId, mac }).first('ip', 'connected')) as
     { ip: string | null; connected: number | boolean } | undefined;
 }

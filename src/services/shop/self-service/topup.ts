@@ -11,7 +11,7 @@ import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import * as voucherDevices from '../voucher-devices';
 import { loginUnconfirmed } from '../redemption/refusals';
-import { routerUptimeLimit, voucherProfile } from '../vouchers/state';
+import { routerUptimeLimit } from '../vouchers/state';
 import { userPassword } from '../../../router/hotspot/users';
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
@@ -41,8 +41,6 @@ export function createTopUps(deps: SiteDeps, d: TopUpParts) {
       if (mode === 'add' && refusal === null) return add(t, first, second, mac);
       return queue(t, first, second, mac, mode === 'add' ? refusal : null);
     },
-    /** The effective profile of a voucher after its top-ups (for views). */
-    effective: (v: Voucher) => voucherProfile(v.row, v.profile),
   };
 }
 
