@@ -99,10 +99,6 @@ export async function updateAccount(
   return after;
 }
 
-/**
- * Removes the account and its tokens. A reseller that owes money is asked about first (409 CONFIRM_REQUIRED
- * naming the amount) unless `confirmed`: its batches and remittances stay, and Reports shows it as removed.
- */
 export async function removeAccount(
   deps: Deps,
   username: string,

@@ -13,8 +13,8 @@ import type { ShopDeps } from '../../deps';
 import { lockAccount, resellerBalance } from './reseller-ledger';
 import type { RemittanceView } from './types';
 
-/** ₱10,000,000: far above any reseller's debt to a shop; a figure past it is a typo. */
-const MAX_REMITTANCE_CENTAVOS = 10_000_000_00;
+/** ₱10,000,000: far above any reseller's debt to a shop or credit from it; a figure past it is a typo. */
+const MAX_CENTAVOS = 10_000_000_00;
 
 interface Row {
   id: number | string;
@@ -38,15 +38,20 @@ const toView = (r: Row): RemittanceView => ({
   voidReason: r.void_reason,
 });
 
+/** Pesos (`parseMoney`'s forms) in centavos, up to MAX_CENTAVOS; undefined for anything else. */
+export function centavosUpToMax(v: unknown, field: string): number | undefined {
+  try {
+    const centavos = parseMoney(v, field);
+    return centavos > MAX_CENTAVOS ? undefined : centavos;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Pesos handed over, more than 0: in centavos, or 400 INVALID_INPUT naming `amount`. */
 export function remittanceAmount(amount: unknown): number {
-  let centavos: number | undefined;
-  try {
-    centavos = parseMoney(amount, 'amount');
-  } catch {
-    centavos = undefined;
-  }
-  if (centavos === undefined || centavos <= 0 || centavos > MAX_REMITTANCE_CENTAVOS)
+  const centavos = centavosUpToMax(amount, 'amount');
+  if (centavos === undefined || centavos <= 0)
     throw new AppError(
       'INVALID_INPUT',
       'amount: use the pesos handed over, more than 0, like 500 or 1250.50',

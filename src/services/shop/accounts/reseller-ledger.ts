@@ -71,6 +71,12 @@ export async function lockAccount(trx: Knex.Transaction, accountId: number): Pro
   await (isPostgres(trx) ? q.forUpdate() : q);
 }
 
+/** Narrows `batches as b` to the login's (by its account, the owner's by name: see shiftMoney). */
+export const batchesOf = (who: { accountId: number | null; name: string }) => (q: Knex.QueryBuilder) => {
+  if (who.accountId !== null) q.where('b.account_id', who.accountId);
+  else q.whereNull('b.account_id').where('b.created_by', who.name);
+};
+
 /**
  * A login's counter sales, subscribers' payments and printed codes in [since, until) (the shift slip). Counter sales are the charges it
  * made (c.actor is the login's name), voided ones left out of the total and listed apart (who voided them, why); printed codes are the vouchers of the batches it generated then: a
@@ -96,10 +102,7 @@ export async function shiftMoney(
     db,
     db('vouchers as v')
       .join('batches as b', 'b.id', 'v.batch_id')
-      .modify((q) => {
-        if (who.accountId !== null) q.where('b.account_id', who.accountId);
-        else q.whereNull('b.account_id').where('b.created_by', who.name);
-      })
+      .modify(batchesOf(who))
       .where('v.staff', false)
       .where('b.created_at', '>=', since)
       .where('b.created_at', '<', until),

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../../../domain/errors';
 import type { Role } from '../../../domain/roles';
 import type { AccountView, BalanceView, ShiftSale } from './types';
-import { resellerBalance } from './reseller-ledger';
+import { batchesOf, resellerBalance } from './reseller-ledger';
 
 export interface Row {
   id: number;
@@ -86,10 +86,7 @@ export async function shiftSales(
   const rows = (await db('vouchers as v')
     .join('batches as b', 'b.id', 'v.batch_id')
     .join('profiles as p', 'p.id', db.raw('COALESCE(v.sale_profile_id, v.profile_id)'))
-    .modify((q) => {
-      if (who.accountId !== null) q.where('b.account_id', who.accountId);
-      else q.whereNull('b.account_id').where('b.created_by', who.name);
-    })
+    .modify(batchesOf(who))
     .where('v.staff', false)
     .whereNotNull('v.activated_at')
     .where('v.activated_at', '>=', since)

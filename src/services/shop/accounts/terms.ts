@@ -6,15 +6,13 @@ import type { Knex } from 'knex';
 import { AppError } from '../../../domain/errors';
 import { ACCOUNT_ROLES, type Role } from '../../../domain/roles';
 import { parseCommissionPercent } from '../../../domain/reseller';
-import { parseMoney } from '../../../domain/quantities';
+import { centavosUpToMax } from './remittances';
 import { checkNewPassword } from '../../business/admins';
 import type { AccountInput } from './types';
 import { profileFromRow } from '../vouchers/state';
 import { isMonthly, monthlyPlansRefusal } from '../profiles/billing';
 
 export const USERNAME_RE = /^[A-Za-z0-9._-]{3,32}$/;
-/** ₱10,000,000: far above any shop's credit to a store; a figure past it is a typo. */
-const MAX_CREDIT_CENTAVOS = 10_000_000_00;
 
 export type Fields = Record<string, string>;
 type ProfileSpecRow = { name: string; spec: string };
@@ -57,13 +55,8 @@ export async function readTerms(db: Knex, input: AccountInput, creating: boolean
   if (input.credit_limit !== undefined) {
     if (input.credit_limit === null || input.credit_limit === '') out.creditLimit = null;
     else {
-      let c: number | undefined;
-      try {
-        c = parseMoney(input.credit_limit, 'credit_limit');
-      } catch {
-        c = undefined;
-      }
-      if (c === undefined || c > MAX_CREDIT_CENTAVOS)
+      const c = centavosUpToMax(input.credit_limit, 'credit_limit');
+      if (c === undefined)
         fields.credit_limit = 'use an amount in pesos from 0 to 10,000,000, like 500 or 1500.50';
       else out.creditLimit = c;
     }

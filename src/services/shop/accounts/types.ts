@@ -33,11 +33,7 @@ export interface AccountInput {
   credit_limit?: unknown;
 }
 
-export interface BalanceView extends ResellerBalance {
-  username: string;
-  creditLimit: number | null;
-  commissionBp: number;
-}
+export type BalanceView = ResellerBalance & Pick<AccountView, 'username' | 'creditLimit' | 'commissionBp'>;
 
 /** A reseller removed while it still owed the shop (or had paid ahead): its figures, by the id it had. */
 export interface RemovedReseller extends ResellerBalance {

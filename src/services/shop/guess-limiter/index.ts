@@ -255,8 +255,7 @@ export class GuessLimiter {
   async mayMint(address: string | null, device?: { mac: string; ip: string } | null): Promise<boolean> {
     if (address === null) return false;
     // On the hotspot LAN a device asks from its own address: a page naming another device draws on the address.
-    const own =
-      device !== null && device !== undefined && (device.ip === address || (await this.nat(address)));
+    const own = device != null && (device.ip === address || (await this.nat(address)));
     const mac = own ? await this.confirmed(device) : null;
     if (mac) return this.spend(`device:${mac}`, MINTS_PER_DEVICE, DEVICE_MINT_WINDOW);
     return this.spend(`address:${address}`, MINTS_PER_ADDRESS, ADDRESS_MINT_WINDOW);
@@ -284,8 +283,7 @@ export class GuessLimiter {
   }
 
   /** The device's MAC, written one way, when a router sees it at that IP; else null. */
-  private async confirmed(device: { mac: string; ip: string } | null | undefined): Promise<string | null> {
-    if (!device) return null;
+  private async confirmed(device: { mac: string; ip: string }): Promise<string | null> {
     let mac: string;
     try {
       mac = normaliseMac(device.mac);

@@ -28,7 +28,6 @@ const MIN_AMOUNT = 2000;
 
 interface PaymentServiceOptions {
   redemption: RedemptionService;
-  /** A paid voucher for a device whose code still runs joins that code (self-service redeemHeld; credit.ts). */
   join?: CreditDeps['join'];
   profiles: ProfileService;
   box: CredentialsBox;

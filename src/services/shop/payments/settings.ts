@@ -109,8 +109,6 @@ export function paymentSettingsStore(
     parsers,
     secretName: (f) => `PayMongo ${f === 'secret_key' ? 'secret key' : 'webhook secret'}`,
   };
-  const stored = () => sealedStored(db, box, fields);
-
   const read = () =>
     sealedRead(db, box, fields, defaults(), (v) => ({
       secretKey: v.secret_key || undefined,
@@ -138,7 +136,7 @@ export function paymentSettingsStore(
       const c = new ErrorCollector();
       const parsed = parseGiven(c, PAYMENT_FIELDS, input, parsers);
       c.throwIfAny('Payment settings not saved');
-      const { own } = await stored();
+      const { own } = await sealedStored(db, box, fields);
       const changed: PaymentField[] = [];
       for (const [f, v] of parsed) {
         if ((own[f] ?? '') === v) continue;

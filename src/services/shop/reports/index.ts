@@ -41,6 +41,9 @@ function addSales(row: SalesRow, r: { n: number | string; amount: number | strin
 /** Sales, stock and usage figures for the owner (reports page, dashboard, CSV exports). */
 export function createReportService(deps: ShopDeps): ReportService {
   const { db, config } = deps;
+  // The cards still for sale: a code queued on a customer's device is sold (paid for, kept for that device).
+  const forSaleOn = (siteId?: number) =>
+    db('vouchers as v').modify(forSale('v')).where('v.staff', false).modify(onSite(siteId));
 
   async function salesByPeriod(from: number, to: number, by: Period, siteId?: number): Promise<SalesRow[]> {
     // Vouchers sold and charges made, each in 15-minute buckets of its own time.
@@ -101,22 +104,16 @@ export function createReportService(deps: ShopDeps): ReportService {
     subscriberPayments: (opts) => subscriberTakings(db, opts),
 
     async stockTotal(opts = {}) {
-      // The cards still for sale: a code queued on a customer's device is sold (paid for, kept for that device).
-      const row = (await db('vouchers as v')
-        .modify(forSale('v'))
-        .where('v.staff', false)
-        .modify(onSite(opts.siteId))
-        .first(db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))) as
-        { n: number; value: number | null } | undefined;
+      const row = (await forSaleOn(opts.siteId).first(
+        db.raw('COUNT(*) AS n'),
+        db.raw('SUM(v.price) AS value'),
+      )) as { n: number; value: number | null } | undefined;
       return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
     },
 
     async stock(opts = {}) {
-      const rows: { name: string; n: number; value: number | null }[] = await db('vouchers as v')
+      const rows: { name: string; n: number; value: number | null }[] = await forSaleOn(opts.siteId)
         .join('profiles as p', 'p.id', 'v.profile_id')
-        .modify(forSale('v'))
-        .where('v.staff', false)
-        .modify(onSite(opts.siteId))
         .select('p.name', db.raw('COUNT(*) AS n'), db.raw('SUM(v.price) AS value'))
         .groupBy('p.name')
         .orderBy('p.name');

@@ -35,30 +35,27 @@ export interface SelfServiceDeps {
   parts: WeakMap<SelfSite, SiteParts>;
 }
 
-export interface SiteParts {
-  topUps: ReturnType<typeof createTopUps>;
-  pauses: ReturnType<typeof createPauses>;
-  moves: ReturnType<typeof createMoves>;
-  extraData: ReturnType<typeof createExtraData>;
-}
+type SiteParts = ReturnType<typeof buildParts>;
 
 /** Top-ups, pauses and moves of one site, through its logins and sessions. */
+function buildParts(ss: SelfServiceDeps, s: SelfSite) {
+  const with_ = { usage: s.usage, redemption: s.redemption, logins: s.logins, sessions: s.sessions };
+  const { settings } = ss.deps;
+  return {
+    topUps: createTopUps(s.deps, { logins: s.logins, sessions: s.sessions }),
+    pauses: createPauses(s.deps, with_),
+    moves: createMoves(s.deps, {
+      ...with_,
+      movesPerDay: () => movesPerDay(settings),
+      moveOfflineMinutes: () => moveOfflineMinutes(settings),
+    }),
+    extraData: createExtraData(s.deps, { vouchers: s.vouchers, redemption: s.redemption }),
+  };
+}
+
+/** A site's parts, built when first used. */
 export function siteParts(ss: SelfServiceDeps, s: SelfSite): SiteParts {
   let p = ss.parts.get(s);
-  if (!p) {
-    const with_ = { usage: s.usage, redemption: s.redemption, logins: s.logins, sessions: s.sessions };
-    const { settings } = ss.deps;
-    p = {
-      topUps: createTopUps(s.deps, { logins: s.logins, sessions: s.sessions }),
-      pauses: createPauses(s.deps, with_),
-      moves: createMoves(s.deps, {
-        ...with_,
-        movesPerDay: () => movesPerDay(settings),
-        moveOfflineMinutes: () => moveOfflineMinutes(settings),
-      }),
-      extraData: createExtraData(s.deps, { vouchers: s.vouchers, redemption: s.redemption }),
-    };
-    ss.parts.set(s, p);
-  }
+  if (!p) ss.parts.set(s, (p = buildParts(ss, s)));
   return p;
 }

@@ -16,12 +16,8 @@ import type { Asker } from './types';
 export function createDeviceAddress(db: Knex, src: SelfSitesSource, sites: SelfSites) {
   /** The routers to ask: the site named or the device's own, else every router this server drives. */
   async function routersFor(mac: string, site: string | number | undefined) {
-    let siteId: number | undefined;
-    try {
-      siteId = await sites.ofDevice(mac, site);
-    } catch {
-      siteId = undefined; // a site renamed or removed since its login page was uploaded: ask them all
-    }
+    // A site renamed or removed since its login page was uploaded: ask them all.
+    const siteId = await sites.ofDevice(mac, site).catch(() => undefined);
     const all = src.drivers.all();
     const own = siteId === undefined ? [] : all.filter((d) => d.site.id === siteId);
     return own.length ? own : all;

@@ -6,25 +6,14 @@
  * page says so). The device is logged back in at once. A code of a plan without a data cap is no extra data: it
  * starts on the device as a voucher of its own (redeem.ts), the waiting one kept with its time.
  */
-import { AppError } from '../../../domain/errors';
 import { formatBytes } from '../../../domain/units';
-import { voucherTiming } from '../../../domain/vouchers';
 import { maskCode } from '../../../lib/logger';
 import { siteOf, type SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import type { RedemptionService, VoucherService } from '../../types';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../vouchers/state';
-import { unreachable, voucherById, type Voucher } from './shared';
+import { consumeCode, timingOf, unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
-
-const raced = () =>
-  new AppError(
-    'TOPUP_CONFLICT',
-    'This code or your data changed just now. Nothing was used; please try again.',
-    409,
-    'code',
-  );
 
 export function createExtraData(
   deps: SiteDeps,
@@ -48,33 +37,28 @@ export function createExtraData(
     const bytes = second.profile.dataCapBytes ?? 0;
     const into = maskCode(first.row.code);
     const { mac } = device;
-    try {
-      await db.transaction(async (trx) => {
-        await lifecycle.addDataCode(trx, {
-          first: first.row,
-          second: second.row,
-          firstLabel: into,
-          bytes,
-          at: clock.now(),
-          siteId: site.id,
-        });
-        await recordEvent(trx, clock, {
-          voucherId: first.row.id,
-          kind: 'topup',
-          message: `Extra data by ${mac} with code ${maskCode(second.row.code)} (${second.profileName}): ${formatBytes(bytes)} added, its time not`,
-          data: { mode: 'data', mac, code: second.row.id, bytes },
-        });
-        await recordEvent(trx, clock, {
-          voucherId: second.row.id,
-          kind: 'topup',
-          message: `Sold as extra data: its ${formatBytes(bytes)} added to ${into} by ${mac}`,
-          data: { mode: 'data', mac, into: first.row.id },
-        });
+    await consumeCode(db, 'data', async (trx) => {
+      await lifecycle.addDataCode(trx, {
+        first: first.row,
+        second: second.row,
+        firstLabel: into,
+        bytes,
+        at: clock.now(),
+        siteId: site.id,
       });
-    } catch (err) {
-      if (err instanceof lifecycle.TopUpRaced) throw raced();
-      throw err;
-    }
+      await recordEvent(trx, clock, {
+        voucherId: first.row.id,
+        kind: 'topup',
+        message: `Extra data by ${mac} with code ${maskCode(second.row.code)} (${second.profileName}): ${formatBytes(bytes)} added, its time not`,
+        data: { mode: 'data', mac, code: second.row.id, bytes },
+      });
+      await recordEvent(trx, clock, {
+        voucherId: second.row.id,
+        kind: 'topup',
+        message: `Sold as extra data: its ${formatBytes(bytes)} added to ${into} by ${mac}`,
+        data: { mode: 'data', mac, into: first.row.id },
+      });
+    });
     // The router's byte limit rises now (else at the next poll), then the device logs back in.
     await d.vouchers.extraDataAdded(first.row.code, bytes);
     let online = true;
@@ -99,9 +83,7 @@ export function createExtraData(
       addedSeconds: 0,
       addedBytes: bytes,
       queuedBecause: null,
-      remainingSeconds: after
-        ? voucherTiming(toVoucherState(after.row, after.profile), clock.now()).remainingSeconds
-        : null,
+      remainingSeconds: after ? timingOf(after, clock.now()).remainingSeconds : null,
       online,
     };
   }

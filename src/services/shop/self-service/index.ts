@@ -23,10 +23,7 @@ export type { Asker, PauseState, SelfRedeemResult, SelfServiceStatus } from './t
 
 export function createSelfService(
   deps: SiteDeps,
-  d: Pick<SelfServiceDeps, 'redemption' | 'limiter'> & {
-    /** Each site's services: a top-up, a queued code, a pause or a move runs on the voucher's own site. */
-    sites: SelfSitesSource;
-  },
+  d: Pick<SelfServiceDeps, 'redemption' | 'limiter'> & { sites: SelfSitesSource },
 ): SelfService {
   const { db, clock, settings } = deps;
   const locks = new VoucherLocks();

@@ -11,14 +11,12 @@
  * Each step is a named function taking the site's dependencies (PauseDeps); createPauses only wires them.
  */
 import { pauseEndsAt, pauseRefusal, SELF_SERVICE_WINDOW_MS } from '../../../domain/self-service';
-import { voucherTiming } from '../../../domain/vouchers';
 import { formatDurationHuman } from '../../../domain/durations';
 import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { siteOf, type SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
-import { toVoucherState } from '../vouchers/state';
 import { pausesLeft } from '../vouchers/hold';
 import { onlineMacsOf } from '../vouchers/online';
 import type { RedeemResult, RedemptionService, UsageService } from '../../types';
@@ -28,6 +26,7 @@ import {
   deviceRow,
   eventTimes,
   meterNow,
+  timingOf,
   unreachable,
   voucherById,
   waitText,
@@ -66,7 +65,7 @@ async function pauseState(p: PauseDeps, v: Voucher): Promise<PauseState> {
   const pausedAt = v.row.paused_at ?? null;
   return {
     paused: pausedAt !== null,
-    remainingSeconds: voucherTiming(toVoucherState(v.row, v.profile), now).remainingSeconds,
+    remainingSeconds: timingOf(v, now).remainingSeconds,
     endsAt: pausedAt === null ? null : pauseEndsAt(v.profile, Number(pausedAt)),
     // The counter's voucher page reads the same count (vouchers/hold.ts).
     pausesLeft: await pausesLeft(p.deps.db, v.row.id, v.profile, now),
@@ -117,7 +116,7 @@ async function pauseVoucher(p: PauseDeps, v: Voucher, mac: string): Promise<Paus
   await voucherDevices.disconnectAll(db, v.row.id);
   // Logged out here, not seen leaving by a poll: a move counts their time offline from now (moveDecision).
   if (online.length) await voucherDevices.loggedOutAt(db, v.row.id, online, now);
-  const left = voucherTiming(toVoucherState(fresh.row, fresh.profile), now).remainingSeconds;
+  const left = timingOf(fresh, now).remainingSeconds;
   await recordEvent(db, clock, {
     voucherId: v.row.id,
     kind: 'pause',
@@ -282,11 +281,7 @@ async function endPauses(p: PauseDeps, locks: Pick<VoucherLocks, 'tryRun'>): Pro
  */
 async function backOnline(p: PauseDeps, v: Voucher): Promise<boolean> {
   if (!p.sessions.reachable()) return false;
-  try {
-    return (await p.sessions.online(v.row.code)).length > 0;
-  } catch {
-    return false;
-  }
+  return (await p.sessions.online(v.row.code).catch(() => [])).length > 0;
 }
 
 /** One paused voucher after a poll, under its lock: its pause ended by a login or by its longest pause, or kept. */

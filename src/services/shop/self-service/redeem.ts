@@ -6,7 +6,6 @@
 import { isPlausibleCode, normaliseCode, voucherPasswordMatches } from '../../../domain/codes';
 import { AppError } from '../../../domain/errors';
 import { deviceOf } from '../../../domain/network';
-import { voucherTiming } from '../../../domain/vouchers';
 import { isCappedWaiting } from '../../../domain/overage';
 import { redemptionResult } from '../../../metrics/port';
 import type { GuessTicket } from '../guess-limiter';
@@ -15,7 +14,7 @@ import type { RedeemResult } from '../../types';
 import * as lifecycle from '../voucher-lifecycle';
 import { toVoucherState } from '../vouchers/state';
 import { siteParts, type SelfServiceDeps } from './context';
-import { voucherAndActiveOf, type Voucher } from './shared';
+import { timingOf, voucherAndActiveOf, type Voucher } from './shared';
 import { siteIdOf, type SelfSite } from './sites';
 import type { Asker, SelfRedeemInput, SelfRedeemResult } from './types';
 
@@ -199,7 +198,7 @@ async function redeemRunning(ss: SelfServiceDeps, c: Case): Promise<SelfRedeemRe
 /** A running code typed at another site where it would have moved to this device. */
 async function wouldMoveHere(ss: SelfServiceDeps, v: Voucher, mac: string): Promise<boolean> {
   if (v.row.status !== 'active') return false;
-  if (voucherTiming(toVoucherState(v.row, v.profile), ss.deps.clock.now()).expired) return false;
+  if (timingOf(v, ss.deps.clock.now()).expired) return false;
   const devices = await devicesOf(ss, v);
   return !devices.some((x) => x.mac === mac) && devices.length >= v.profile.users;
 }

@@ -8,6 +8,7 @@ import { AppError } from '../../../domain/errors';
 import type { Clock } from '../../../lib/clock';
 import type { CycleReport, UsageService } from '../../types';
 import { profileFromRow, toVoucherState, voucherProfile, type VoucherRow } from '../vouchers/state';
+import { TopUpRaced } from '../voucher-lifecycle';
 
 export interface Voucher {
   row: VoucherRow;
@@ -46,8 +47,13 @@ export function waitText(at: number, now: number): string {
   return formatDurationHuman(Math.max(60, Math.ceil((at - now) / 60_000) * 60));
 }
 
-/** A voucher row read with its profile's name and spec (one statement). */
+/** A voucher row read with its profile's name and spec (one statement: COLS of vouchers v, profiles p). */
 type JoinedRow = VoucherRow & { profile_name: string; profile_spec: string };
+const COLS = 'v.*, p.name AS profile_name, p.spec AS profile_spec';
+
+/** The voucher's time as the clock reads it at `now` (time left, expired). */
+export const timingOf = (v: Pick<Voucher, 'row' | 'profile'>, now: number) =>
+  voucherTiming(toVoucherState(v.row, v.profile), now);
 
 function joined(r: JoinedRow): Voucher {
   const { profile_name: profileName, profile_spec: spec, ...row } = r;
@@ -55,27 +61,17 @@ function joined(r: JoinedRow): Voucher {
   return { row, profile, effective: voucherProfile(row, profile), profileName };
 }
 
-/** The voucher and its profile in one query (on every customer's redeem path: plain SQL, src/db/statements.ts). */
-export async function voucherByCode(db: Knex, code: string): Promise<Voucher | undefined> {
+/** A voucher and its profile in one query (on every customer's redeem path: plain SQL, db/statements.ts). */
+async function voucherWhere(db: Knex, column: 'code' | 'id', value: string | number) {
   const r = await statements(db).get<JoinedRow>(
-    `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
-       FROM vouchers v JOIN profiles p ON p.id = v.profile_id
-      WHERE v.code = ? LIMIT 1`,
-    [code],
+    `SELECT ${COLS} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE v.${column} = ? LIMIT 1`,
+    [value],
   );
   return r ? joined(r) : undefined;
 }
 
-export async function voucherById(db: Knex, id: number): Promise<Voucher | undefined> {
-  const row = (await db('vouchers').where({ id }).first()) as VoucherRow | undefined;
-  if (!row) return undefined;
-  const p = (await db('profiles').where({ id: row.profile_id }).first('name', 'spec')) as {
-    name: string;
-    spec: string;
-  };
-  const profile = profileFromRow(p);
-  return { row, profile, effective: voucherProfile(row, profile), profileName: p.name };
-}
+export const voucherByCode = (db: Knex, code: string) => voucherWhere(db, 'code', code);
+export const voucherById = (db: Knex, id: number) => voucherWhere(db, 'id', id);
 
 /**
  * The active voucher this device uses now (the newest), with time left; undefined when none. `siteId`: that
@@ -88,7 +84,7 @@ export async function activeVoucherOf(
   siteId?: number,
 ): Promise<Voucher | undefined> {
   const rows = await statements(db).all<JoinedRow>(
-    `SELECT v.*, p.name AS profile_name, p.spec AS profile_spec
+    `SELECT ${COLS}
        FROM voucher_devices d
        JOIN vouchers v ON v.id = d.voucher_id
        JOIN profiles p ON p.id = v.profile_id
@@ -98,7 +94,7 @@ export async function activeVoucherOf(
   );
   for (const r of rows) {
     const v = joined(r);
-    if (!voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) return v;
+    if (!timingOf(v, clock.now()).expired) return v;
   }
   return undefined;
 }
@@ -114,12 +110,11 @@ export async function voucherAndActiveOf(
   code: string,
   mac: string,
 ): Promise<{ voucher: Voucher | undefined; current: Voucher | undefined; currents: Voucher[] }> {
-  const cols = 'v.*, p.name AS profile_name, p.spec AS profile_spec';
   const rows = await statements(db).all<JoinedRow & { which: number | string }>(
     `SELECT * FROM (
-       SELECT 0 AS which, ${cols} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE UPPER(v.code) = ?
+       SELECT 0 AS which, ${COLS} FROM vouchers v JOIN profiles p ON p.id = v.profile_id WHERE UPPER(v.code) = ?
        UNION ALL
-       SELECT 1 AS which, ${cols}
+       SELECT 1 AS which, ${COLS}
          FROM voucher_devices d
          JOIN vouchers v ON v.id = d.voucher_id
          JOIN profiles p ON p.id = v.profile_id
@@ -132,17 +127,13 @@ export async function voucherAndActiveOf(
   for (const { which, ...r } of rows) {
     const v = joined(r as JoinedRow);
     if (Number(which) === 0) voucher = v;
-    else if (!voucherTiming(toVoucherState(v.row, v.profile), clock.now()).expired) currents.push(v);
+    else if (!timingOf(v, clock.now()).expired) currents.push(v);
   }
   return { voucher, current: currents[0], currents };
 }
 
 /** The device row of a voucher (ip, presence), or undefined. */
-export async function deviceRow(
-  db: Knex,
-  voucherId: number,
-  mac: string,
-): Promise<{ ip: string | null; connected: number | boolean } | undefined> {
+export async function deviceRow(db: Knex, voucherId: number, mac: string) {
   return (await db('voucher_devices').where({ voucher_id: voucherId, mac }).first('ip', 'connected')) as
     { ip: string | null; connected: number | boolean } | undefined;
 }
@@ -170,6 +161,28 @@ export async function meterNow(usage: Pick<UsageService, 'runCycle'>): Promise<C
   if (report.skipped === 'safe-mode') throw safeModeRefusal();
   if (report.skipped) throw unreachable();
   return report;
+}
+
+/**
+ * A code consumed into the device's running one (a top-up, extra data): `run`'s writes in one transaction; a
+ * row no longer as it was read (TopUpRaced) is the customer's TOPUP_CONFLICT, nothing used.
+ */
+export async function consumeCode<T>(
+  db: Knex,
+  what: 'time' | 'data',
+  run: (trx: Knex) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction(run);
+  } catch (err) {
+    if (!(err instanceof TopUpRaced)) throw err;
+    throw new AppError(
+      'TOPUP_CONFLICT',
+      `This code or your ${what} changed just now. Nothing was used; please try again.`,
+      409,
+      'code',
+    );
+  }
 }
 
 /** One self-service change per voucher at a time (a double tap sends two requests). */

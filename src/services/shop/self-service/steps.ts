@@ -71,7 +71,6 @@ export async function reconnect(
   return ss.locks.run(v.row.id, () => at.redemption.redeem({ code: v.row.code, mac, ip }));
 }
 
-/** Starts the first code queued for the device when nothing runs on it (the customer's button). */
 export async function startQueued(
   ss: SelfServiceDeps,
   macInput: string,
@@ -95,7 +94,6 @@ export async function startQueued(
   return ss.locks.run(first.v.row.id, () => ss.queued.start(at, first.v, mac, ip));
 }
 
-/** After a site's poll cycle: its queued codes whose turn came, its pauses that ended. */
 export async function afterCycle(ss: SelfServiceDeps, siteId = DEFAULT_SITE.id): Promise<void> {
   const at = ss.sites.get(siteId);
   if (!at) return;

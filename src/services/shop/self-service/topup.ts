@@ -5,19 +5,17 @@
  */
 import { addedAmounts, addRefusal, topUpModeOf } from '../../../domain/self-service';
 import { formatBytes, formatDurationHuman } from '../../../domain/units';
-import { voucherTiming } from '../../../domain/vouchers';
-import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { siteOf, type SiteDeps } from '../../deps';
 import { recordEvent } from '../../business/events';
 import * as lifecycle from '../voucher-lifecycle';
 import * as voucherDevices from '../voucher-devices';
 import { loginUnconfirmed } from '../redemption/refusals';
-import { routerUptimeLimit, toVoucherState, voucherProfile } from '../vouchers/state';
+import { routerUptimeLimit } from '../vouchers/state';
 import { userPassword } from '../../../router/hotspot/users';
 import type { Logins } from '../vouchers/logins';
 import type { Sessions } from '../vouchers/sessions';
-import { unreachable, voucherById, type Voucher } from './shared';
+import { consumeCode, timingOf, unreachable, voucherById, type Voucher } from './shared';
 import type { TopUpOutcome } from './types';
 
 type TopUpParts = { logins: Pick<Logins, 'requestCheck' | 'grown' | 'kept'>; sessions: Sessions };
@@ -43,13 +41,10 @@ export function createTopUps(deps: SiteDeps, d: TopUpParts) {
       if (mode === 'add' && refusal === null) return add(t, first, second, mac);
       return queue(t, first, second, mac, mode === 'add' ? refusal : null);
     },
-    /** The effective profile of a voucher after its top-ups (for views). */
-    effective: (v: Voucher) => voucherProfile(v.row, v.profile),
   };
 }
 
-const remaining = (t: T, v: Voucher): number | null =>
-  voucherTiming(toVoucherState(v.row, v.profile), t.deps.clock.now()).remainingSeconds;
+const remaining = (t: T, v: Voucher): number | null => timingOf(v, t.deps.clock.now()).remainingSeconds;
 
 async function add(t: T, first: Voucher, second: Voucher, mac: string): Promise<TopUpOutcome> {
   const { db, log } = t.deps;
@@ -84,36 +79,31 @@ async function commitAdd(
   const { db, clock } = t.deps;
   const { first, second, mac, added, into } = c;
   const now = clock.now();
-  try {
-    return await db.transaction(async (trx) => {
-      const out = await lifecycle.addTopUp(trx, {
-        first: first.row,
-        firstProfile: first.profile,
-        second: second.row,
-        firstLabel: into,
-        added,
-        at: now,
-        siteId: t.siteId,
-      });
-      const what = `${formatDurationHuman(added.seconds)}${added.capBytes ? ` and ${formatBytes(added.capBytes)}` : ''}`;
-      await recordEvent(trx, clock, {
-        voucherId: first.row.id,
-        kind: 'topup',
-        message: `Topped up by ${mac} with code ${maskCode(second.row.code)} (${second.profileName}): ${what} added`,
-        data: { mode: 'add', mac, code: second.row.id, seconds: added.seconds, bytes: added.capBytes },
-      });
-      await recordEvent(trx, clock, {
-        voucherId: second.row.id,
-        kind: 'topup',
-        message: `Sold as a top-up: added to ${into} by ${mac}`,
-        data: { mode: 'add', mac, into: first.row.id },
-      });
-      return out;
+  return consumeCode(db, 'time', async (trx) => {
+    const out = await lifecycle.addTopUp(trx, {
+      first: first.row,
+      firstProfile: first.profile,
+      second: second.row,
+      firstLabel: into,
+      added,
+      at: now,
+      siteId: t.siteId,
     });
-  } catch (err) {
-    if (err instanceof lifecycle.TopUpRaced) throw raced();
-    throw err;
-  }
+    const what = `${formatDurationHuman(added.seconds)}${added.capBytes ? ` and ${formatBytes(added.capBytes)}` : ''}`;
+    await recordEvent(trx, clock, {
+      voucherId: first.row.id,
+      kind: 'topup',
+      message: `Topped up by ${mac} with code ${maskCode(second.row.code)} (${second.profileName}): ${what} added`,
+      data: { mode: 'add', mac, code: second.row.id, seconds: added.seconds, bytes: added.capBytes },
+    });
+    await recordEvent(trx, clock, {
+      voucherId: second.row.id,
+      kind: 'topup',
+      message: `Sold as a top-up: added to ${into} by ${mac}`,
+      data: { mode: 'add', mac, into: first.row.id },
+    });
+    return out;
+  });
 }
 
 /**
@@ -146,20 +136,18 @@ async function queue(t: T, first: Voucher, second: Voucher, mac: string, because
   const { db, clock, log } = t.deps;
   const now = clock.now();
   const into = maskCode(first.row.code);
-  const done = await db.transaction(async (trx) => {
+  await consumeCode(db, 'time', async (trx) => {
     if (
       !(await lifecycle.queueFor(trx, second.row.id, { mac, after: first.row.id, at: now, siteId: t.siteId }))
     )
-      return false;
+      throw new lifecycle.TopUpRaced();
     await recordEvent(trx, clock, {
       voucherId: second.row.id,
       kind: 'topup',
       message: `Kept for ${mac}: starts when ${into} ends${because ? ` (${because})` : ''}`,
       data: { mode: 'queue', mac, after: first.row.id },
     });
-    return true;
   });
-  if (!done) throw raced();
   await bindQueued(t, second, mac);
   log.info(
     { module: 'portal', event: 'topup', voucher: into, code: maskCode(second.row.code), mac },
@@ -198,11 +186,3 @@ async function bindQueued(t: T, second: Voucher, mac: string): Promise<void> {
     t.logins.requestCheck('a queued code was not bound to its device');
   }
 }
-
-const raced = () =>
-  new AppError(
-    'TOPUP_CONFLICT',
-    'This code or your time changed just now. Nothing was used; please try again.',
-    409,
-    'code',
-  );

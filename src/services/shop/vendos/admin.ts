@@ -5,7 +5,7 @@ import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
 import type { Actor, ProfileService } from '../../types';
 import { newSecret, type SecretBox } from './secrets';
-import { requireVendo, toViews, type VendoRow, type VendoRowCache } from './store';
+import { requireVendo, sellingOn, toViews, type VendoRow, type VendoRowCache } from './store';
 import { DEFAULT_WINDOW_SECONDS, parseVendoInput, type Parsed } from './input';
 import type { VendoInput, VendoView } from './types';
 
@@ -18,7 +18,7 @@ type AdminDeps = Pick<ShopDeps, 'db' | 'clock' | 'audit'> & {
 export function vendoAdmin(deps: ShopDeps, d: Omit<AdminDeps, 'db' | 'clock' | 'audit'>) {
   const a: AdminDeps = { db: deps.db, clock: deps.clock, audit: deps.audit, ...d };
   return {
-    view: (id: string) => view(a, id),
+    get: (id: string) => view(a, id),
     list: (opts: { siteId?: number } = {}) => list(a, opts),
     create: (input: VendoInput, actor: Actor) => create(a, input, actor),
     update: (id: string, input: VendoInput, actor: Actor) => update(a, id, input, actor),
@@ -36,12 +36,7 @@ async function view(a: AdminDeps, id: string): Promise<VendoView> {
 }
 
 async function list(a: AdminDeps, opts: { siteId?: number }): Promise<VendoView[]> {
-  const rows = (await a
-    .db('vendos')
-    .modify((q) => {
-      if (opts.siteId !== undefined) q.where((w) => w.whereNull('site_id').orWhere('site_id', opts.siteId!));
-    })
-    .orderBy('name')) as VendoRow[];
+  const rows = (await a.db('vendos').modify(sellingOn(opts.siteId)).orderBy('name')) as VendoRow[];
   return toViews(a.db, rows, a.clock.now());
 }
 

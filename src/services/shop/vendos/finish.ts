@@ -107,10 +107,7 @@ async function finishWindow(p: VendoPortalDeps, id: string): Promise<FinishResul
   // behind NAT say), and the router checks the device's MAC and address at the login. Naming someone else's
   // device without paying spends nothing of theirs.
   const own = await sessionCoins(db, s.id, true);
-  const coins = [
-    ...own,
-    ...(s.proven || own.length > 0 ? await savedCoins(p.deps, db, s.mac, now, s.id) : []),
-  ];
+  const coins = [...own, ...(s.proven || own.length > 0 ? await savedCoins(p.deps, s.mac, now, s.id) : [])];
   const credit = sum(coins);
   if (credit === 0)
     throw new AppError('NO_CREDIT', 'Insert a coin first: there is no credit to turn into time yet.', 400);

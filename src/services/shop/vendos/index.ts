@@ -1,4 +1,3 @@
-/** Coin vendos: the owner's registry, the board's protocol, the customer's window and the coin ledger. */
 import type { Clock } from '../../../lib/clock';
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
@@ -31,14 +30,10 @@ export function createVendoService(
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const rows = new VendoRowCache(() => deps.clock.now());
-  const { view, ...admin } = vendoAdmin(deps, { profiles: d.profiles, box, rows });
-  const board = vendoBoard(deps, { box, events, rows, realClock: d.realClock });
-  const portal = vendoPortal(deps, { ...d, events });
   return {
-    ...admin,
-    get: view,
-    ...board,
-    ...portal,
+    ...vendoAdmin(deps, { profiles: d.profiles, box, rows }),
+    ...vendoBoard(deps, { box, events, rows, realClock: d.realClock }),
+    ...vendoPortal(deps, { ...d, events }),
     ...vendoLedger(deps),
     usedAddress: (mac, ip) => usedAddress(deps.db, mac, ip),
   };

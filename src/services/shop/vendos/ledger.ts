@@ -166,8 +166,7 @@ async function collect(
         .returning('id'),
     );
   });
-  const row = (await db('vendo_collections').where({ id: newId }).first()) as CollectionRow;
-  const view = collectionView(row);
+  const view = collectionView((await db('vendo_collections').where({ id: newId }).first()) as CollectionRow);
   await audit.record(actor, 'vendo.collect', vendo.id, {
     expected: view.expected,
     counted: view.counted,

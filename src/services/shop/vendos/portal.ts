@@ -6,6 +6,8 @@
 import crypto from 'node:crypto';
 import { macOrNull } from '../redemption/shared';
 import { bestPurchase, minimumAmount } from '../../../domain/vendo';
+import { deviceOf } from '../../../domain/units';
+import { unknownDevice } from '../redemption/refusals';
 import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
 import { finish } from './finish';
@@ -18,13 +20,13 @@ import {
   isOnline,
   ratesOf,
   requireVendo,
+  sellingOn,
   type SessionRow,
   type VendoRow,
 } from './store';
 import type { SessionView, StartResult } from './types';
 import {
   askingFromHotspotAddress,
-  deviceOf,
   requireSession,
   savedCoins,
   sessionCoins,
@@ -50,10 +52,7 @@ async function portalList(deps: ShopDeps, siteId?: number | null) {
   const now = clock.now();
   const rows = (await db('vendos')
     .where({ enabled: true })
-    .modify((q) => {
-      if (siteId === null) q.whereNull('site_id');
-      else if (siteId !== undefined) q.where((w) => w.whereNull('site_id').orWhere('site_id', siteId));
-    })
+    .modify(sellingOn(siteId))
     .orderBy('name')) as VendoRow[];
   const busy = await busyVendos(db, now);
   return rows.map((r) => ({
@@ -69,7 +68,7 @@ async function portalList(deps: ShopDeps, siteId?: number | null) {
 /** The device's saved credit (0 for a MAC that is not one). */
 async function savedCredit(deps: ShopDeps, macInput: string): Promise<number> {
   const mac = macOrNull(macInput);
-  return mac ? sum(await savedCoins(deps, deps.db, mac, deps.clock.now())) : 0;
+  return mac ? sum(await savedCoins(deps, mac, deps.clock.now())) : 0;
 }
 
 type StartInput = { vendo: unknown; mac: unknown; ip: unknown };
@@ -89,7 +88,9 @@ async function start(
 ): Promise<StartResult> {
   const { db, clock } = p.deps;
   await settleInterruptedFinishes(p.deps);
-  const { mac, ip } = deviceOf(input.mac, input.ip);
+  const device = deviceOf(input);
+  if (!device) throw unknownDevice();
+  const { mac, ip } = device;
   const proven = asker.provenMac === mac || (await askingFromHotspotAddress(p, mac, asker.peerIp));
   const vendo = await requireVendo(db, input.vendo);
   if (!vendo.enabled)
@@ -108,7 +109,7 @@ async function start(
   const open = (await db('vendo_sessions').where({ vendo_id: vendo.id, state: 'armed' }).first()) as
     SessionRow | undefined;
   const saved = async (window: { proven: boolean | number }, except?: string) =>
-    window.proven ? sum(await savedCoins(p.deps, db, mac, now, except)) : 0;
+    window.proven ? sum(await savedCoins(p.deps, mac, now, except)) : 0;
   if (open && open.mac === mac) {
     // The same device again (a reload, a second tab): a proof given now proves the window from now on.
     if (proven && !open.proven) await db('vendo_sessions').where({ id: open.id }).update({ proven: true });
@@ -187,7 +188,7 @@ async function session(deps: ShopDeps, id: string): Promise<SessionView> {
   const vendo = await requireVendo(db, s.vendo_id);
   const credit = sum(await sessionCoins(db, s.id, false));
   const closed = s.state === 'finished';
-  const savedCredit = closed || !s.proven ? 0 : sum(await savedCoins(deps, db, s.mac, now, s.id));
+  const savedCredit = closed || !s.proven ? 0 : sum(await savedCoins(deps, s.mac, now, s.id));
   const open = s.state === 'armed' || s.state === 'finishing';
   const spendable = closed ? credit : credit + savedCredit;
   return {

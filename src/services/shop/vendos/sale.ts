@@ -9,11 +9,7 @@ import { profileFromRow, type ProfileRow, type VoucherRow } from '../vouchers/st
 import { newPassword } from '../vouchers/code-style';
 import { assertSoldAsVoucher } from '../profiles/billing';
 
-export async function activeVoucherOfDevice(
-  db: Knex,
-  mac: string,
-  now: number,
-): Promise<VoucherRow | undefined> {
+export async function activeVoucherOfDevice(db: Knex, mac: string, now: number) {
   return (await db('voucher_devices as d')
     .join('vouchers as v', 'v.id', 'd.voucher_id')
     .where('d.mac', mac)

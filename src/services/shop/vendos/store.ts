@@ -66,15 +66,18 @@ export class VendoRowCache {
   }
 }
 
-const vendoNotFound = (id: string) =>
-  new AppError('VENDO_NOT_FOUND', `No vendo "${id.slice(0, 40)}"`, 404, 'vendo');
-
 export async function requireVendo(db: Knex, id: unknown): Promise<VendoRow> {
   const key = typeof id === 'string' ? id.trim() : '';
   const row = key ? ((await db('vendos').where({ id: key }).first()) as VendoRow | undefined) : undefined;
-  if (!row) throw vendoNotFound(key);
+  if (!row) throw new AppError('VENDO_NOT_FOUND', `No vendo "${key.slice(0, 40)}"`, 404, 'vendo');
   return row;
 }
+
+/** Narrows `vendos` to those selling on `siteId` (shared ones and its own); null: shared ones; absent: all. */
+export const sellingOn = (siteId?: number | null) => (q: Knex.QueryBuilder) => {
+  if (siteId === null) q.whereNull('site_id');
+  else if (siteId !== undefined) q.where((w) => w.whereNull('site_id').orWhere('site_id', siteId));
+};
 
 export const ratesOf = (row: Pick<VendoRow, 'rates'>): RateEntry[] => JSON.parse(row.rates) as RateEntry[];
 

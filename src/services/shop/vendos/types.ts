@@ -135,11 +135,7 @@ export interface BoardRequest {
   ip: string | null;
 }
 
-export interface AuthedVendo {
-  id: string;
-  name: string;
-  rates: RateEntry[];
-}
+export type AuthedVendo = Pick<VendoView, 'id' | 'name' | 'rates'>;
 
 export interface VendoService {
   /** `siteId`: the vendos selling there (shared ones and its own); absent: all. */

@@ -5,11 +5,9 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
-import { normaliseMac, parseIPv4 } from '../../../domain/units';
 import { AppError } from '../../../domain/errors';
 import type { ShopDeps } from '../../deps';
 import type { RedemptionService, VoucherService } from '../../types';
-import { unknownDevice } from '../redemption/refusals';
 import type { RedeemResult } from '../redemption/types';
 import type { LocateDevice } from './site-check';
 import { DEFAULT_SAVED_CREDIT_HOURS, SAVED_CREDIT_KEY, type SessionRow } from './store';
@@ -39,14 +37,9 @@ async function cutoff(deps: ShopDeps, now: number): Promise<number> {
 }
 
 /** Coins of the device's closed windows, not yet spent and not older than the saved-credit time. */
-export async function savedCoins(
-  deps: ShopDeps,
-  q: Knex,
-  mac: string,
-  now: number,
-  except?: string,
-): Promise<Coin[]> {
-  return (await q('vendo_coins as c')
+export async function savedCoins(deps: ShopDeps, mac: string, now: number, except?: string): Promise<Coin[]> {
+  return (await deps
+    .db('vendo_coins as c')
     .join('vendo_sessions as s', 's.id', 'c.session_id')
     .where('c.mac', mac)
     .whereNull('c.claimed_at')
@@ -70,15 +63,6 @@ export async function requireSession(db: Knex, id: unknown): Promise<SessionRow>
     : undefined;
   if (!s) throw new AppError('VENDO_SESSION_NOT_FOUND', 'That coin window does not exist', 404, 'session');
   return s;
-}
-
-/** The device the page names, or the portal's "not on this WiFi" refusal. */
-export function deviceOf(mac: unknown, ip: unknown): { mac: string; ip: string } {
-  try {
-    return { mac: normaliseMac(mac), ip: parseIPv4(ip, 'ip') };
-  } catch {
-    throw unknownDevice();
-  }
 }
 
 /**
