@@ -22,7 +22,7 @@ export interface OverridesService<F extends string, V> {
   view(): Promise<OverridesView<F, V>>;
 }
 
-export interface OverrideFields<F extends string, V> {
+interface OverrideFields<F extends string, V> {
   fields: readonly F[];
   key(f: F): string;
   /** Each field's typed form; throws when the value is not one. */
