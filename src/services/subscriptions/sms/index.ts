@@ -65,11 +65,10 @@ export function createSmsService(deps: SmsDeps): SmsService {
 
   return {
     async status() {
-      const s = semaphoreSettings(config);
       const since = (await db('settings').where({ key: SINCE_KEY }).first('value')) as
         { value: string } | undefined;
       return {
-        on: Boolean(s),
+        on: Boolean(semaphoreSettings(config)),
         sender: config.billing.sms.senderName || "Semaphore's default",
         ...(await outboxCounts(db)),
         since: since ? Number(JSON.parse(since.value)) : null,
