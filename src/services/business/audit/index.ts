@@ -2,14 +2,7 @@ import type { Db } from '../../../db/knex';
 import type { Clock } from '../../../lib/clock';
 import type { Actor, AuditEntry, AuditService } from '../../types';
 
-interface AuditRow {
-  id: number;
-  ts: number | string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: string | null;
-}
+type AuditRow = Omit<AuditEntry, 'ts' | 'details'> & { ts: number | string; details: string | null };
 
 /** Every admin change (batch, revoke, bandwidth, profile edit, password) with who, when and what. */
 export function createAuditService(db: Db, clock: Clock): AuditService {

@@ -66,11 +66,6 @@ export function exportStream(db: Knex, tables: string[], counts: Record<string, 
   return Readable.from(lines());
 }
 
-interface LoadOptions {
-  /** Tables of the export the database lacks that may be passed over (PostgreSQL-only tables on SQLite). */
-  mayLack?: readonly string[];
-}
-
 interface Pending {
   table: string;
   columns: string[];
@@ -85,7 +80,8 @@ const broken = (why: string) =>
 export async function loadExport(
   input: Readable,
   db: Knex,
-  opts: LoadOptions = {},
+  /** `mayLack`: tables of the export the database lacks that may be passed over (PostgreSQL-only on SQLite). */
+  opts: { mayLack?: readonly string[] } = {},
 ): Promise<Record<string, number>> {
   const have = new Set(await tablesOf(db));
   const counts: Record<string, number> = {};

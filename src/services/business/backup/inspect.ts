@@ -32,8 +32,7 @@ export async function lastMigration(db: Knex): Promise<string> {
 
 /** The migrations this program knows, in order. */
 export async function knownMigrations(): Promise<string[]> {
-  const list = await migrationSource.getMigrations([]);
-  return list.map((m) => migrationSource.getMigrationName(m));
+  return (await migrationSource.getMigrations([])).map((m) => migrationSource.getMigrationName(m));
 }
 
 async function countWhere(db: Knex, table: string, column: string): Promise<number> {

@@ -42,9 +42,7 @@ function wrongFormat(format: BackupFormat, engine: string): AppError {
   );
 }
 
-type Described = Omit<BackupManifest, 'payload' | 'format'>;
-
-async function describe(db: Knex, input: MakeInput): Promise<Described> {
+async function describe(db: Knex, input: MakeInput): Promise<Omit<BackupManifest, 'payload' | 'format'>> {
   const migration = await lastMigration(db);
   if (!migration)
     throw new AppError(

@@ -67,17 +67,12 @@ async function settle(target: string): Promise<void> {
     );
 }
 
-interface SqliteRestore {
-  migrated: string[];
-  keptAside?: string;
-}
-
 export async function restoreIntoSqlite(
   file: string,
   manifest: BackupManifest,
   target: string,
   o: { keepOld: boolean; stamp: string },
-): Promise<SqliteRestore> {
+): Promise<{ migrated: string[]; keptAside?: string }> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const staging = stagingFor(target);
   try {

@@ -44,14 +44,7 @@ export async function recordEvents(db: Db, clock: Clock, list: readonly EventInp
     await db('events').insert(list.slice(i, i + 200).map((e) => eventRow(ts, e)));
 }
 
-interface EventRow {
-  id: number;
-  ts: number | string;
-  kind: string;
-  level: EventView['level'];
-  message: string;
-  code: string | null;
-}
+type EventRow = Omit<EventView, 'ts' | 'voucherCode'> & { ts: number | string; code: string | null };
 
 export function createEventService(db: Db): EventService {
   return {

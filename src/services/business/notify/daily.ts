@@ -15,23 +15,15 @@ interface DailyDeps {
   sites: Pick<SiteService, 'names'>;
 }
 
-async function salesOf(
-  reports: DailyDeps['reports'],
-  from: number,
-  to: number,
-  siteId?: number,
-): Promise<Omit<SiteSales, 'site'>> {
-  const rows = await reports.sales({ from, to, by: 'day', siteId });
-  return salesTotal(rows);
-}
-
 /** The summary of the shop day `at` falls in, from its midnight until `at`. */
 export async function dailyMessage(deps: DailyDeps, voice: Voice, at: number): Promise<NewMessage> {
   const date = localDate(at, voice.tz);
   const from = startOfLocalDay(date, voice.tz);
-  const sites = await deps.sites.names();
   const perSite: SiteSales[] = [];
-  for (const s of sites) perSite.push({ site: s.name, ...(await salesOf(deps.reports, from, at, s.id)) });
+  for (const s of await deps.sites.names()) {
+    const sales = salesTotal(await deps.reports.sales({ from, to: at, by: 'day', siteId: s.id }));
+    perSite.push({ site: s.name, ...sales });
+  }
   const subs = await deps.reports.subscriberPayments({ from, to: at });
   return dailySummary(voice, date, at, perSite, subs);
 }

@@ -5,6 +5,7 @@
  */
 import { formatShopTime } from '../../../domain/clock';
 import { formatMoney } from '../../../domain/quantities';
+import type { SubscriberTakings } from '../../shop/reports/money-in';
 import en from './messages.en.json';
 import fil from './messages.fil.json';
 import type { NewMessage, NotifyKind, NotifyLanguage } from './types';
@@ -151,14 +152,7 @@ export interface SiteSales {
 }
 
 /** The subscribers' payments of the day, shop-wide (subscribers belong to no site), as Reports counts them. */
-interface SubscriberSales {
-  /** Payments recorded. */
-  count: number;
-  /** Voids made (each a negative entry). */
-  reversals: number;
-  /** Centavos, net of the voids. */
-  amount: number;
-}
+type SubscriberSales = Pick<SubscriberTakings, 'count' | 'reversals' | 'amount'>;
 
 const chargesText = (v: Voice, n: number) =>
   n === 0 ? '' : plural(v, n, 'daily_charge_one', 'daily_charges');

@@ -30,9 +30,6 @@ interface NotifierDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   parts: NotifyParts;
   sites: Pick<SiteService, 'statuses' | 'names'>;
   reports: Pick<ReportService, 'sales' | 'subscriberPayments'>;
-  /** Jitter's source and a request's timeout (tests). */
-  random?: () => number;
-  timeoutMs?: number;
 }
 
 export class Notifier {
@@ -64,8 +61,6 @@ export class Notifier {
       clock: deps.clock,
       log: this.log,
       store,
-      random: deps.random,
-      timeoutMs: deps.timeoutMs,
     });
     this.watchJob = new PeriodicJob('notify-watch', WATCH_SECONDS, () => this.look(), this.log, now);
     this.sendJob = new PeriodicJob('notify-send', SEND_SECONDS, () => this.sender.run(), this.log, now);

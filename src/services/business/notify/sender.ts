@@ -16,10 +16,6 @@ import type { Channel, NotifySettings } from './types';
 
 interface SenderDeps extends Pick<ShopDeps, 'db' | 'clock' | 'log'> {
   store: NotifySettingsStore;
-  /** Jitter's source (tests may pin it). */
-  random?: () => number;
-  /** A request's timeout (default 10 s). */
-  timeoutMs?: number;
 }
 
 /** What one row becomes on a channel's wire. */
@@ -27,21 +23,16 @@ export function sendRow(
   ch: Channel,
   s: NotifySettings,
   row: Pick<OutboxRow, 'uid' | 'kind' | 'site' | 'created_at' | 'text' | 'data'>,
-  timeoutMs?: number,
 ): Promise<SendOutcome> {
-  if (ch === 'telegram') return sendTelegram(s, row.text, timeoutMs);
-  return sendWebhook(
-    s,
-    {
-      id: row.uid,
-      kind: row.kind,
-      site: row.site,
-      at: new Date(Number(row.created_at)).toISOString(),
-      text: row.text,
-      data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {},
-    },
-    timeoutMs,
-  );
+  if (ch === 'telegram') return sendTelegram(s, row.text);
+  return sendWebhook(s, {
+    id: row.uid,
+    kind: row.kind,
+    site: row.site,
+    at: new Date(Number(row.created_at)).toISOString(),
+    text: row.text,
+    data: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {},
+  });
 }
 
 export class NotifySender {
@@ -66,7 +57,7 @@ export class NotifySender {
     const held = this.waiting.get(ch);
     if (held && clock.now() < held.until) return;
     for (const row of await due(db, ch, clock.now())) {
-      const outcome = await sendRow(ch, settings, row, this.deps.timeoutMs);
+      const outcome = await sendRow(ch, settings, row);
       const now = clock.now();
       if (outcome.ok) {
         await markSent(db, row.id, ch, now);
@@ -83,7 +74,7 @@ export class NotifySender {
         continue;
       }
       const failures = (this.waiting.get(ch)?.failures ?? 0) + 1;
-      const wait = retryDelay(failures, (this.deps.random ?? Math.random)(), outcome.retryAfterMs);
+      const wait = retryDelay(failures, Math.random(), outcome.retryAfterMs);
       this.waiting.set(ch, { failures, until: now + wait });
       await markRetry(db, row.id, ch, outcome.error, now + wait);
       log.warn(

@@ -18,12 +18,11 @@ import { parseMobile } from '../../../domain/subscriber-fields';
 import { hasControl } from '../sites/validate';
 import { knownTimeZone } from '../../../config/env-readers';
 import type { SettingsService } from '../../types';
-import { overridesView, parseGiven, type OverrideFields } from './overrides';
+import { overridesRoom, parseGiven } from './overrides';
 import {
   SHOP_SETTING_FIELDS,
   type ShopSettingField,
   type ShopSettingValues,
-  type ShopSettingsView,
   type ShopSettingsService,
 } from './shop-types';
 export { SHOP_SETTING_FIELDS, type ShopSettingField, type ShopSettingsView } from './shop-types';
@@ -124,29 +123,18 @@ const lockedOut = (address: string) =>
   );
 
 export function createShopSettings(config: AppConfig, settings: SettingsService): ShopSettingsService {
-  const env = fromConfig(config);
-
-  const fields: OverrideFields<ShopSettingField, ShopSettingValues> = {
+  const room = overridesRoom(settings, {
     fields: SHOP_SETTING_FIELDS,
-    key: (f) => KEYS[f],
+    key: (f: ShopSettingField) => KEYS[f],
     parsers,
     empty: (v) => empty(v as string | string[]),
-    env,
-  };
-  const view = (): Promise<ShopSettingsView> => overridesView(settings, fields);
-
-  // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back
-  // over the save's (the running server would use the old time zone until the next refresh).
-  let saves = 0;
-  async function refresh(): Promise<void> {
-    const at = saves;
-    const v = await view();
-    if (at === saves) applyTo(config, v.effective);
-  }
+    env: fromConfig(config),
+    applyTo: (v: ShopSettingValues) => applyTo(config, v),
+  });
 
   return {
-    refresh,
-    view,
+    refresh: room.refresh,
+    view: room.view,
     async update(input, actor, from) {
       if (actor.account)
         throw new AppError(
@@ -157,24 +145,13 @@ export function createShopSettings(config: AppConfig, settings: SettingsService)
       const c = new ErrorCollector();
       const parsed = parseGiven(c, SHOP_SETTING_FIELDS, input, parsers);
       c.throwIfAny('Settings not saved');
-      const before = await view();
-      const after = { ...before.effective };
-      for (const [f, v] of parsed) (after as Record<string, unknown>)[f] = empty(v) ? env[f] : v;
-      const address = from?.address ?? null;
-      if (from && parsed.has('admin_allow') && after.admin_allow.length > 0) {
-        if (address === null || !ipInCidrs(address, after.admin_allow)) throw lockedOut(address ?? 'unknown');
-      }
-      const changed: ShopSettingField[] = [];
-      saves++;
-      for (const [f, v] of parsed) {
-        const was = before.overridden.includes(f) ? before.effective[f] : undefined;
-        const next = empty(v) ? undefined : v;
-        if (JSON.stringify(was) === JSON.stringify(next)) continue;
-        await settings.set(KEYS[f], next ?? null, actor);
-        changed.push(f);
-      }
-      if (changed.length) applyTo(config, after);
-      return changed;
+      return room.save(parsed, actor, (after) => {
+        const address = from?.address ?? null;
+        if (from && parsed.has('admin_allow') && after.admin_allow.length > 0) {
+          if (address === null || !ipInCidrs(address, after.admin_allow))
+            throw lockedOut(address ?? 'unknown');
+        }
+      });
     },
   };
 }

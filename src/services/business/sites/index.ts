@@ -5,7 +5,7 @@
  * the fixed site `default`: listed with its live state, never edited or removed here.
  */
 import type { ShopDeps } from '../../deps';
-import type { Db } from '../../../db/knex';
+import { insertedId, type Db } from '../../../db/knex';
 import { assertNameFree } from './unique-name';
 import { AppError, notFound, ValidationError } from '../../../domain/errors';
 import { modeOf, RADIUS_CLIENTS } from '../../../domain/site-mode';
@@ -68,10 +68,10 @@ async function assertSiteName(db: Db, name: string, except?: number): Promise<vo
 /** Stores a new site's columns; two adds racing for one name: the unique index on LOWER(name) refuses the second. */
 async function insertSite(db: Db, c: Record<string, unknown>, now: number): Promise<number> {
   try {
-    const [ret] = await db('sites')
+    const rows = await db('sites')
       .insert({ ...c, created_at: now, updated_at: now })
       .returning('id');
-    return typeof ret === 'object' ? Number((ret as { id: number }).id) : Number(ret);
+    return insertedId(rows);
   } catch (err) {
     if (/unique|duplicate/i.test((err as Error).message)) await assertSiteName(db, c.name as string);
     throw err;

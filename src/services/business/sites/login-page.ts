@@ -31,8 +31,8 @@ function checkPortalBase(base: string): string {
 export function siteLoginPage(portalBase: string, site: string): string {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(site)) throw new Error(`not a site name: ${site}`);
   const base = checkPortalBase(portalBase);
-  const template = fs.readFileSync(TEMPLATE, 'utf8');
-  const page = template
+  const page = fs
+    .readFileSync(TEMPLATE, 'utf8')
     .replaceAll('PORTAL_BASE', base)
     .replace('&amp;site=default"', `&amp;site=${site}"`)
     .replace(

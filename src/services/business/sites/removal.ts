@@ -26,12 +26,10 @@ async function refuseWhileItSells(trx: Knex.Transaction, row: SiteRow): Promise<
 
 /** No foreign key (migration 0017): the site's history stays, with no site. */
 async function leaveHistory(trx: Knex.Transaction, siteId: number): Promise<void> {
-  await trx('vouchers').where({ site_id: siteId }).update({ site_id: null });
-  await trx('batches').where({ site_id: siteId }).update({ site_id: null });
   // Its archived profiles and switched-off vendos (they sell nowhere) become shared: nothing names a site that
   // is gone. Restoring or switching one on later sells it on every site.
-  await trx('profiles').where({ site_id: siteId }).update({ site_id: null });
-  await trx('vendos').where({ site_id: siteId }).update({ site_id: null });
+  for (const table of ['vouchers', 'batches', 'profiles', 'vendos'])
+    await trx(table).where({ site_id: siteId }).update({ site_id: null });
 }
 
 /**

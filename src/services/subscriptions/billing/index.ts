@@ -15,10 +15,8 @@ import { createSuspensionEnforcer } from './suspension';
 
 export { billingJob, billingPart } from './schedule';
 
-type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit' | 'log'>;
-
 /** Billing's services, built before the subscribers room; `onSubscribers` finishes it once that room exists. */
-export function createBilling(deps: Deps) {
+export function createBilling(deps: Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit' | 'log'>) {
   const invoices = createInvoiceService(deps);
   const hooks: BillingHooks = {
     afterCreate: (trx, s) => invoices.issueFirst(trx, s).then(() => undefined),

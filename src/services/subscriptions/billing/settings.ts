@@ -17,7 +17,7 @@ import { matching } from '../../../domain/setting-fields';
 import type { Actor } from '../../business/audit/actor';
 import type { SettingsService } from '../../business/settings/types';
 import {
-  overridesView,
+  overridesRoom,
   parseGiven,
   type OverridesService,
   type OverridesView,
@@ -132,50 +132,29 @@ function reminderProblem(
 }
 
 export function createBillingSettings(config: AppConfig, settings: SettingsService): BillingSettingsService {
-  const env = fromConfig(config);
-
-  const view = (): Promise<BillingSettingsView> =>
-    overridesView(settings, {
-      fields: BILLING_SETTING_FIELDS,
-      key: (f) => KEY_PREFIX + f,
-      parsers,
-      empty: (v) => v === '',
-      env,
-    });
-
-  // Bumped when a save starts writing: a refresh that read the stored values before it must not put them back.
-  let saves = 0;
+  const room = overridesRoom(settings, {
+    fields: BILLING_SETTING_FIELDS,
+    key: (f: BillingSettingField) => KEY_PREFIX + f,
+    parsers,
+    empty: (v) => v === '',
+    env: fromConfig(config),
+    applyTo: (v: BillingSettingValues) => applyTo(config, v),
+  });
   return {
-    view,
-    async refresh() {
-      const at = saves;
-      const v = await view();
-      if (at === saves) applyTo(config, v.effective);
-    },
+    view: room.view,
+    refresh: room.refresh,
     async update(input, actor) {
       const c = new ErrorCollector();
       for (const k of Object.keys(input))
         if (!(BILLING_SETTING_FIELDS as readonly string[]).includes(k))
           c.add(k, `not a billing setting; they are ${BILLING_SETTING_FIELDS.join(', ')}`);
       const parsed = parseGiven(c, BILLING_SETTING_FIELDS, input, parsers);
-      const before = await view();
-      const after: BillingSettingValues = { ...before.effective };
-      for (const [f, v] of parsed) (after as unknown as Record<string, unknown>)[f] = v === '' ? env[f] : v;
-      // The reminder against the days to pay, unless one of them is already refused: every problem at once.
-      const refused = new Set(c.errors.map((e) => e.field));
-      if (!refused.has('due_days') && !refused.has('remind_days')) reminderProblem(after, parsed, c);
-      c.throwIfAny('Billing settings not saved');
-      const changed: BillingSettingField[] = [];
-      saves++;
-      for (const [f, v] of parsed) {
-        const was = before.overridden.includes(f) ? before.effective[f] : undefined;
-        const next = v === '' ? undefined : v;
-        if (was === next) continue;
-        await settings.set(KEY_PREFIX + f, next ?? null, actor);
-        changed.push(f);
-      }
-      if (changed.length) applyTo(config, after);
-      return changed;
+      return room.save(parsed, actor, (after) => {
+        // The reminder against the days to pay, unless one of them is already refused: every problem at once.
+        const refused = new Set(c.errors.map((e) => e.field));
+        if (!refused.has('due_days') && !refused.has('remind_days')) reminderProblem(after, parsed, c);
+        c.throwIfAny('Billing settings not saved');
+      });
     },
   };
 }

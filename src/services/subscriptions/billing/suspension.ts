@@ -62,28 +62,13 @@ async function candidates(db: Knex, only?: number): Promise<Candidate[]> {
       'site.tz as tz',
       'x.cause as cause',
       'x.until_paid as until_paid',
-    )) as Array<{
-    id: number;
-    reason: string | null;
-    status: SubscriberStatus;
-    tz: string | null;
-    cause: 'unpaid' | 'manual' | null;
-    until_paid: boolean | number | null;
-  }>;
+    )) as Array<Omit<Candidate, 'untilPaid'> & { until_paid: boolean | number | null }>;
   // Two open rows cannot both be billing's; a manual one among them wins (only a hand lifts it, unless until paid).
   const byId = new Map<number, Candidate>();
   for (const r of rows) {
     const id = Number(r.id);
     const had = byId.get(id);
-    const mine = {
-      id,
-      status: r.status,
-      tz: r.tz,
-      cause: r.cause,
-      untilPaid: Boolean(r.until_paid),
-      reason: r.reason,
-    };
-    byId.set(id, had?.cause === 'manual' ? had : mine);
+    byId.set(id, had?.cause === 'manual' ? had : { ...r, id, untilPaid: Boolean(r.until_paid) });
   }
   return [...byId.values()];
 }

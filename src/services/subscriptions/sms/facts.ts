@@ -219,20 +219,16 @@ async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
     .where('f.created_at', '>=', c.from)
     .where('f.amount', '>', 0)
     .whereNotExists(db('subscriber_payment_voids as v').whereRaw('v.payment_id = f.id'))) as Array<
-    Who & { id: number; amount: unknown }
+    Who & { id: number; amount: unknown; created_at: unknown }
   >;
   const out: NewSms[] = [];
   for (const f of facts) {
-    const left = await balanceAfter(
-      db,
-      f as unknown as { id: number; subscriber_id: number; created_at: unknown },
-    );
     out.push(
       row(
         f,
         `payment:${f.id}`,
         'payment',
-        paymentText(c.voice(f.language), { amount: Number(f.amount), ...left }),
+        paymentText(c.voice(f.language), { amount: Number(f.amount), ...(await balanceAfter(db, f)) }),
       ),
     );
   }

@@ -13,21 +13,16 @@ import { shopName } from '../../business/settings';
 import type { SettingsService } from '../../business/settings/types';
 import { missingSms } from './facts';
 import { languageOf } from './messages';
-import { enqueue, outboxCounts, type SmsState } from './outbox';
+import { enqueue, outboxCounts, type OutboxCounts } from './outbox';
 import { SmsSender, type SendRound, type SmsSenderDeps } from './sender';
 
 const LOOK_BACK_MS = 2 * 86_400_000;
 const SINCE_KEY = 'sms.since';
 
-export interface SmsStatus {
+export interface SmsStatus extends OutboxCounts {
   on: boolean;
   /** What the recipients see as the sender: the Sender Name, or Semaphore's default. */
   sender: string;
-  counts: Record<SmsState, number>;
-  /** Of the given up, those dropped on purpose (no longer true when their turn came): not failures. */
-  notNeeded: number;
-  /** The latest failure of a message not sent; a drop on purpose is none. */
-  lastError: string | null;
   since: number | null;
 }
 
@@ -70,11 +65,10 @@ export function createSmsService(deps: SmsDeps): SmsService {
 
   return {
     async status() {
-      const s = semaphoreSettings(config);
       const since = (await db('settings').where({ key: SINCE_KEY }).first('value')) as
         { value: string } | undefined;
       return {
-        on: Boolean(s),
+        on: Boolean(semaphoreSettings(config)),
         sender: config.billing.sms.senderName || "Semaphore's default",
         ...(await outboxCounts(db)),
         since: since ? Number(JSON.parse(since.value)) : null,

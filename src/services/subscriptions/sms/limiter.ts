@@ -7,11 +7,8 @@ import { CALLS_PER_MINUTE } from '../../../sms/semaphore';
 
 export class CallLimiter {
   private calls: number[] = [];
-
-  constructor(
-    private readonly perMinute = CALLS_PER_MINUTE,
-    private readonly windowMs = 60_000,
-  ) {}
+  private readonly perMinute = CALLS_PER_MINUTE;
+  private readonly windowMs = 60_000;
 
   /** Takes a call at `now` if the window has room; false when it has none. */
   take(now: number): boolean {

@@ -5,6 +5,7 @@
  * and the shop's name is cut to 20 characters and folded to that alphabet. A message never holds a password, a
  * PIN or a key: it is built only from the fields below.
  */
+import { formatMoney } from '../../../domain/quantities';
 import en from './messages.en.json';
 import fil from './messages.fil.json';
 
@@ -53,12 +54,7 @@ export function smsShopName(name: string): string {
 }
 
 /** `P1,499.00`: centavos as pesos without the ₱ sign (see above). */
-function smsAmount(centavos: number): string {
-  const sign = centavos < 0 ? '-' : '';
-  const c = Math.abs(Math.round(centavos));
-  const pesos = Math.floor(c / 100).toLocaleString('en-US');
-  return `${sign}P${pesos}.${String(c % 100).padStart(2, '0')}`;
-}
+const smsAmount = (centavos: number): string => formatMoney(centavos, 'P');
 
 export interface SmsVoice {
   shop: string;

@@ -186,7 +186,7 @@ export async function markUnsure(db: Knex, before: number): Promise<number> {
   });
 }
 
-interface OutboxCounts {
+export interface OutboxCounts {
   counts: Record<SmsState, number>;
   /** Of the given up, those dropped on purpose: no longer true when their turn came (not a failure). */
   notNeeded: number;

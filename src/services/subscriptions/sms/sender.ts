@@ -38,10 +38,6 @@ export interface SmsSenderDeps {
   db: Knex;
   clock: Clock;
   log: Logger;
-  /** Jitter's source (tests may pin it). */
-  random?: () => number;
-  limiter?: CallLimiter;
-  timeoutMs?: number;
 }
 
 export interface SendRound {
@@ -97,13 +93,11 @@ export function triedFor(
 }
 
 export class SmsSender {
-  readonly limiter: CallLimiter;
+  private readonly limiter = new CallLimiter();
   /** Rows whose shared call Semaphore refused for a number: each goes alone, so one bad number stops no one else. */
   private readonly alone = new Set<number>();
 
-  constructor(private readonly deps: SmsSenderDeps) {
-    this.limiter = deps.limiter ?? new CallLimiter();
-  }
+  constructor(private readonly deps: SmsSenderDeps) {}
 
   /** One round: rows left `sending` become unsure, then what is due is sent as far as the limiter allows. */
   async send(settings: SemaphoreSettings): Promise<SendRound> {
@@ -161,7 +155,6 @@ export class SmsSender {
       settings,
       rows.map((r) => r.to),
       call.text,
-      this.deps.timeoutMs,
     ).catch((err: Error) => ({ ok: false as const, error: err.message, retryAfterMs: undefined }));
     const now = clock.now();
     if (out.ok) {
@@ -182,7 +175,7 @@ export class SmsSender {
     const tries = Math.max(...rows.map((r) => r.attempts)) + 1;
     const tried = Math.max(...rows.map((r) => triedFor(r, now)));
     const givingUp = tries >= MAX_TRIES || tried >= GIVE_UP_MS;
-    const wait = retryDelay(tries, (this.deps.random ?? Math.random)(), out.retryAfterMs);
+    const wait = retryDelay(tries, Math.random(), out.retryAfterMs);
     await markFailed(db, taken.claim, error, now, givingUp ? undefined : now + wait, tried);
     round.failed += rows.length;
     if (givingUp)

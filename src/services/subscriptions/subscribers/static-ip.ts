@@ -75,6 +75,12 @@ async function readRouter(addressing: SiteAddressing, site: SiteRef): Promise<Ro
 const othersSecrets = (inUse: RouterAddressing, self: string | undefined) =>
   inUse.secrets.filter((s) => self === undefined || s.name.toLowerCase() !== self.toLowerCase());
 
+/** What `auto` skips on the router: its pools, its own addresses and its other secrets' fixed ones. */
+const routerAvoids = (inUse: RouterAddressing, self?: string) => ({
+  pools: inUse.pools,
+  own: [...inUse.own, ...othersSecrets(inUse, self).map((s) => s.address)],
+});
+
 /**
  * Why the router has `ip` in use (in one of its pools, one of its own addresses, the fixed address of one of its
  * secrets not ours but the subscriber's own: `self`, its username), or null when it does not.
@@ -121,10 +127,7 @@ export async function placeStatic(
     return { wish, pick: async () => wish };
   }
   // The router's own addresses and its other secrets' fixed ones are skipped alike.
-  const avoid = {
-    pools: inUse?.pools ?? [],
-    own: [...(inUse?.own ?? []), ...(inUse ? othersSecrets(inUse, self).map((s) => s.address) : [])],
-  };
+  const avoid = inUse ? routerAvoids(inUse, self) : { pools: [], own: [] };
   return {
     wish,
     async pick(trx, exceptId) {
@@ -224,12 +227,7 @@ export async function siteAddresses(
     ? poolCounts(
         pool,
         rows.map((r) => r.static_ip),
-        inUse
-          ? {
-              pools: inUse.pools,
-              own: [...inUse.own, ...othersSecrets(inUse, undefined).map((x) => x.address)],
-            }
-          : undefined,
+        inUse ? routerAvoids(inUse) : undefined,
       )
     : null;
   return {
