@@ -120,20 +120,8 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
   };
 }
 
-interface PlanView {
-  name: string;
-  description: string;
-  price: string;
-  time: string;
-  speed: string;
-  data: string;
-  devices: number;
-  /** A shared plan's note (up to N devices share its speed), '' when not shared. */
-  shared: string;
-}
-
 /** What a customer can buy: the active (not archived) profiles, cheapest first. */
-export function planViews(profiles: readonly ProfileRecord[], t: Translator): PlanView[] {
+export function planViews(profiles: readonly ProfileRecord[], t: Translator) {
   return (
     profiles
       // A monthly plan is for subscribers: never on the portal's price list.
