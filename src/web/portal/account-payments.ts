@@ -18,8 +18,8 @@ registerMessages('fil', fil);
 const ACCOUNT_PAYMENTS_SHOWN = 12;
 
 /**
- * The open invoices making up what is owed, oldest first, so the customer sees which to pay by when: each bill's
- * number and period, what is left, its due date, whether past it.
+ * The open invoices making up what is owed, oldest first, so the customer sees which to pay by when: each
+ * bill's number and period, what is left, its due date, whether past it.
  */
 export async function accountBills(ctx: WebContext, t: Translator, subscriberId: number) {
   const today = localDate(ctx.clock.now(), ctx.config.tz);

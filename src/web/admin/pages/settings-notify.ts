@@ -76,7 +76,8 @@ export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]) {
       (f) => !test?.some((t) => t.channel === f.channel && t.ok),
     ),
     test: test ?? null,
-    // SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/subscriptions/sms).
+    // SMS to subscribers: on or off, the sender, what waits and the last failure
+    // (src/services/subscriptions/sms).
     sms: await ctx.services.sms.status(),
   };
 }
