@@ -5,7 +5,6 @@
  * the dashboard's live tiles and the user-traffic API never disagree.
  */
 import { formatShopTime } from '../domain/clock';
-import type { RouterClient } from '../router/types';
 import type { RouterErrorCode } from '../domain/errors';
 import type { RouterWarning } from '../services/network/router-checks';
 import { safeModeWarnings } from '../services/network/router-binding';
@@ -39,16 +38,6 @@ export interface RouterLiveState {
    */
   notMetered: string | null;
   banners: RouterBanner[];
-}
-
-interface RouterStateDeps {
-  router: RouterClient;
-  tz: string;
-  now: () => number;
-  /** The last completed usage poll: when the live figures were last read. */
-  lastPollAt: () => number | undefined;
-  /** FastTrack, the setup, safe mode (src/services/network/router-checks/index.ts, src/services/network/router-binding/index.ts). */
-  warnings: () => RouterWarning[];
 }
 
 const AWAY_NOTE =
@@ -118,8 +107,10 @@ function warningBanner(w: RouterWarning): RouterBanner {
 }
 
 /** The router's state now, for a page, the banner endpoint or an API answer. */
-function routerLiveState(deps: RouterStateDeps): RouterLiveState {
-  const st = deps.router.status;
+export function routerStateOf(ctx: WebContext): RouterLiveState {
+  const { services } = ctx;
+  const tz = ctx.config.tz;
+  const st = ctx.router.status;
   const banners: RouterBanner[] = [];
   let staleSince: number | undefined;
   if (!st.connected) {
@@ -132,34 +123,23 @@ function routerLiveState(deps: RouterStateDeps): RouterLiveState {
       message: st.lastError ?? 'The controller has not reached the router yet.',
       todo: words.todo,
     });
-    staleSince = deps.lastPollAt();
+    // The last completed usage poll: when the live figures were last read.
+    staleSince = services.usage.lastPollAt();
   }
   // FastTrack stays listed while the router is away: it is still on when the router comes back.
-  const warnings = deps.warnings();
+  const warnings = routerWarnings(services);
   banners.push(...warnings.map(warningBanner));
-  const metered = deps.lastPollAt();
+  const metered = services.usage.lastPollAt();
   return {
     connected: st.connected,
     staleSince: staleSince === undefined ? null : new Date(staleSince).toISOString(),
-    lastSeen: staleSince === undefined ? null : formatShopTime(staleSince, deps.tz, deps.now()),
+    lastSeen: staleSince === undefined ? null : formatShopTime(staleSince, tz, ctx.clock.now()),
     notMetered:
       st.connected && warnings.some((w) => w.code === 'SAFE_MODE')
-        ? `Safe mode: not metered ${metered === undefined ? 'yet' : `since ${formatShopTime(metered, deps.tz, deps.now())}`}`
+        ? `Safe mode: not metered ${metered === undefined ? 'yet' : `since ${formatShopTime(metered, tz, ctx.clock.now())}`}`
         : null,
     banners,
   };
-}
-
-/** The same, from the web layer's context: the last poll and the warnings come from the services. */
-export function routerStateOf(ctx: WebContext): RouterLiveState {
-  const { services } = ctx;
-  return routerLiveState({
-    router: ctx.router,
-    tz: ctx.config.tz,
-    now: () => ctx.clock.now(),
-    lastPollAt: () => services.usage.lastPollAt(),
-    warnings: () => routerWarnings(services),
-  });
 }
 
 /** Every warning about the router the services hold now: safe mode, the router checks', the usage poll's. */

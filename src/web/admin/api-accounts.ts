@@ -16,7 +16,7 @@ import { forbiddenRole } from '../middleware/roles';
 import { shiftStart } from '../../services/shop/accounts/shift-start';
 import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
-import { aboveOwed, actorOf, money } from './api-common';
+import { aboveOwed, actorOf, bodyOf, money } from './api-common';
 
 const pesos = (c: number) => c / 100;
 const moneyOrNull = (name: string, c: number | null) => ({
@@ -128,8 +128,7 @@ export function accountApiRouter(ctx: WebContext): Router {
   });
   // A reseller that owes money: 409 CONFIRM_REQUIRED naming the amount, unless `?confirm=true` or {"confirm": true}.
   r.delete('/accounts/:username', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const confirmed = yesFlag(req.query.confirm) || yesFlag(body.confirm);
+    const confirmed = yesFlag(req.query.confirm) || yesFlag(bodyOf(req).confirm);
     await accounts.remove(req.params.username, actorOf(req), { confirmed });
     res.json({ success: true });
   });

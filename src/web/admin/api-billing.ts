@@ -15,7 +15,7 @@ import { localDate } from '../../domain/calendar';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
-import { actorOf } from './api-common';
+import { actorOf, bodyOf } from './api-common';
 
 export function billingApiRouter(ctx: WebContext): Router {
   const r = Router();
@@ -46,8 +46,7 @@ export function billingApiRouter(ctx: WebContext): Router {
   r.post('/subscribers/:id/payments/:paymentId/void', async (req, res) => {
     const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));
     const paymentId = parseRecordId(req.params.paymentId, paymentNotFound);
-    const reason = ((req.body ?? {}) as Record<string, unknown>).reason;
-    const out = await invoices.voidPayment(s.id, paymentId, reason, actorOf(req));
+    const out = await invoices.voidPayment(s.id, paymentId, bodyOf(req).reason, actorOf(req));
     res.json({ success: true, ...paymentVoidJson(out) });
   });
   // Monthly billing's settings (the Settings page's "Monthly billing"): what applies, .env's, the owner's own.
@@ -56,8 +55,7 @@ export function billingApiRouter(ctx: WebContext): Router {
   });
   // Every field is checked first: 400 INVALID_INPUT lists every bad one in `fields`, nothing saved; '' resets one.
   r.put('/billing/settings', async (req, res) => {
-    const input = (req.body ?? {}) as Record<string, unknown>;
-    const changed = await billingSettings.update(input, actorOf(req));
+    const changed = await billingSettings.update(bodyOf(req), actorOf(req));
     res.json({ success: true, changed, settings: await billingSettings.view() });
   });
   return r;

@@ -10,6 +10,9 @@ import type { Actor } from '../../services/types';
 /** The acting admin or API token (set by the API's auth); never missing in a routed request. */
 export const actorOf = (req: Request): Actor => req.actor ?? { name: 'unknown', via: 'api' };
 
+/** The request's JSON body as fields ({} when none). */
+export const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
+
 /** A time as ISO 8601, or null. */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

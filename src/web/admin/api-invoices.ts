@@ -10,7 +10,7 @@ import { AboveOwedError, type PaymentInput } from '../../services/subscriptions/
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
 import type { WebContext } from '../context';
 import { parseRecordId } from './record-scope';
-import { aboveOwed, actorOf, money } from './api-common';
+import { aboveOwed, actorOf, bodyOf, money } from './api-common';
 
 export function invoiceApiRouter(ctx: WebContext): Router {
   const r = Router();
@@ -25,11 +25,8 @@ export function invoiceApiRouter(ctx: WebContext): Router {
     res.json({ success: true, invoice: invoiceJson(await invoices.get(req.params.number)) });
   });
   r.post('/invoices/:number/void', async (req, res) => {
-    const reason = ((req.body ?? {}) as Record<string, unknown>).reason;
-    res.json({
-      success: true,
-      invoice: invoiceJson(await invoices.void(req.params.number, reason, actorOf(req))),
-    });
+    const voided = await invoices.void(req.params.number, bodyOf(req).reason, actorOf(req));
+    res.json({ success: true, invoice: invoiceJson(voided) });
   });
   r.get('/subscribers/:id/invoices', async (req, res) => {
     const s = await subscribers.get(parseRecordId(req.params.id, subscriberNotFound));

@@ -8,7 +8,7 @@ import { errorJson } from '../../lib/error-reply';
 import { siteJson } from '../../services/business/sites/json';
 import { addressesJson } from '../../services/subscriptions/subscribers/json';
 import type { WebContext } from '../context';
-import { actorOf } from './api-common';
+import { actorOf, bodyOf as body } from './api-common';
 
 /** `?force=true` or a JSON body `{"force": true}`; anything else but absent/false is refused (400). */
 function forceOf(req: Request): boolean {
@@ -27,7 +27,6 @@ function forceOf(req: Request): boolean {
 export function siteApiRouter(ctx: WebContext): Router {
   const r = Router();
   const { sites } = ctx.services;
-  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   r.get('/sites', async (_req, res) => {
     res.json({ success: true, sites: (await sites.list()).map(siteJson) });

@@ -11,7 +11,7 @@ import type { WebContext } from '../context';
 import { AppError } from '../../domain/errors';
 import { parseRecordId } from './record-scope';
 import { subscriberNotFound } from '../../services/subscriptions/subscribers/store';
-import { actorOf } from './api-common';
+import { actorOf, bodyOf as body } from './api-common';
 
 const json = (req: Request, s: SubscriberView) =>
   subscriberJson(s, { withPassword: req.actor?.account === undefined });
@@ -28,7 +28,6 @@ function queryFlag(q: Record<string, unknown>, name: string, yes: string): boole
 export function subscriberApiRouter(ctx: WebContext): Router {
   const r = Router();
   const { subscribers } = ctx.services;
-  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   r.get('/subscribers', async (req, res) => {
     const status = (req.query as Record<string, unknown>).status;

@@ -3,17 +3,16 @@
  * duration text with seconds beside it, times ISO-8601. The secret is in the replies of create and
  * rotate-secret only.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { collectionJson, ledgerJson, vendoJson } from '../../services/shop/vendos/json';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
-import { actorOf } from './api-common';
+import { actorOf, bodyOf as body } from './api-common';
 import { optionalInt } from './api-vouchers';
 
 export function vendoApiRouter(ctx: WebContext): Router {
   const r = Router();
   const { vendos } = ctx.services;
-  const body = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
 
   r.get('/vendos', async (req, res) => {
     // `?site=`: the vendos selling there (shared ones and the site's own).

@@ -70,13 +70,6 @@ async function routersAtGlance(ctx: WebContext): Promise<RoutersAtGlance | undef
   return { total: sites.length, online: sites.length - away.length, away };
 }
 
-interface FeedItem extends EventView {
-  group: ReturnType<typeof activityGroup>;
-  label: string;
-  /** `07:44 PM` in the shop's zone (with the date when not today). */
-  time: string;
-}
-
 const total = (rows: SalesRow[], subscribers?: SubscriberTakings): Money => {
   const t = salesTotal(rows);
   if (!subscribers) return { ...t, text: formatMoney(t.amount) };
@@ -175,13 +168,14 @@ function readableSeconds(message: string): string {
   return message.replace(/\b(\d+)s left\b/g, (_m, n: string) => `${formatDurationHuman(Number(n))} left`);
 }
 
-export function feedItems(events: EventView[], tz: string, now: number): FeedItem[] {
+export function feedItems(events: EventView[], tz: string, now: number) {
   return events.map((e) => {
     const group = activityGroup(e.kind);
     return {
       ...e,
       group,
       label: ACTIVITY_LABELS[group],
+      // `07:44 PM` in the shop's zone (with the date when not today).
       time: formatShopTime(e.ts, tz, now),
       message: readableSeconds(e.message),
     };

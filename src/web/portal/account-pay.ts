@@ -32,23 +32,21 @@ interface Faces {
   whoIsAsking(req: Request, res: Response): Promise<Asker>;
 }
 
-/** What a refusal to start a checkout is called on the page, and its HTTP status. */
+/** What a refusal to start a checkout is called on the page (its message), and its HTTP status. */
+const REFUSALS: Record<string, [number, string]> = {
+  PAYMENTS_OFF: [404, 'account.pay.off'],
+  BILL_NOTHING_OWED: [409, 'account.pay.nothing_owed'],
+  PAYMENT_GATEWAY_UNREACHABLE: [503, 'account.pay.gateway'],
+};
+
 function refusalOf(t: Translator, err: AppError, amount: number): { status: number; text: string } {
-  switch (err.code) {
-    case 'PAYMENTS_OFF':
-      return { status: 404, text: t.t('account.pay.off') };
-    case 'BILL_NOTHING_OWED':
-      return { status: 409, text: t.t('account.pay.nothing_owed') };
-    case 'BILL_BELOW_MINIMUM':
-      return {
-        status: 409,
-        text: t.t('account.pay_at_shop', { amount: formatMoney(amount), min: formatMoney(BILL_MIN_AMOUNT) }),
-      };
-    case 'PAYMENT_GATEWAY_UNREACHABLE':
-      return { status: 503, text: t.t('account.pay.gateway') };
-    default:
-      return { status: 502, text: t.t('account.pay.gateway_failed') };
-  }
+  if (err.code === 'BILL_BELOW_MINIMUM')
+    return {
+      status: 409,
+      text: t.t('account.pay_at_shop', { amount: formatMoney(amount), min: formatMoney(BILL_MIN_AMOUNT) }),
+    };
+  const [status, key] = REFUSALS[err.code] ?? [502, 'account.pay.gateway_failed'];
+  return { status, text: t.t(key) };
 }
 
 export function accountPayRoutes(ctx: WebContext, r: Router, faces: Faces): void {

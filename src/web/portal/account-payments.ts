@@ -17,28 +17,11 @@ registerMessages('fil', fil);
 /** How many payments the page lists. */
 const ACCOUNT_PAYMENTS_SHOWN = 12;
 
-interface AccountPaymentRow {
-  date: string;
-  time: string;
-  amount: string;
-  method: string;
-  /** Invoice numbers it paid; empty: all kept as credit. */
-  invoices: string[];
-  voided: boolean;
-}
-
-/** A bill still owed on the account page: its number and period, what is left, its due date, whether past it. */
-interface AccountBillRow {
-  text: string;
-  pastDue: boolean;
-}
-
-/** The open invoices making up what is owed, oldest first, so the customer sees which to pay by when. */
-export async function accountBills(
-  ctx: WebContext,
-  t: Translator,
-  subscriberId: number,
-): Promise<AccountBillRow[]> {
+/**
+ * The open invoices making up what is owed, oldest first, so the customer sees which to pay by when: each
+ * bill's number and period, what is left, its due date, whether past it.
+ */
+export async function accountBills(ctx: WebContext, t: Translator, subscriberId: number) {
   const today = localDate(ctx.clock.now(), ctx.config.tz);
   const open = await ctx.services.invoices.list({ subscriberId, status: 'open' });
   return open
@@ -59,11 +42,7 @@ export async function accountBills(
 const clockIn = (tz: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false });
 
-export async function accountPayments(
-  ctx: WebContext,
-  t: Translator,
-  subscriberId: number,
-): Promise<{ rows: AccountPaymentRow[]; shown: number; contact: string | null }> {
+export async function accountPayments(ctx: WebContext, t: Translator, subscriberId: number) {
   const tz = ctx.config.tz;
   const clock = clockIn(tz);
   const [{ payments }, c] = await Promise.all([
@@ -80,6 +59,7 @@ export async function accountPayments(
       time: clock.format(p.at),
       amount: formatMoney(p.amount),
       method: t.t(`account.payments.method.${p.method}`),
+      // Invoice numbers it paid; empty: all kept as credit.
       invoices: p.allocations.map((a) => a.invoice),
       voided: p.voided !== null,
     }));

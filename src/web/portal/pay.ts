@@ -39,13 +39,6 @@ interface PayDevice {
   linkOrig: string;
 }
 
-interface PayOffersView {
-  offers: { id: number; name: string; price: string; button: string }[];
-  device: PayDevice;
-  lang: string;
-  csrf: string;
-}
-
 /** The offers for this device's page, or null when payments are off or the page does not know the device. */
 export async function payOffers(
   ctx: WebContext,
@@ -53,7 +46,7 @@ export async function payOffers(
   res: Response,
   t: Translator,
   device: PayDevice,
-): Promise<PayOffersView | null> {
+) {
   const { payments } = ctx.services;
   if (!device.mac || !device.ip) return null;
   const siteId = await portalSiteId(ctx.services, device);

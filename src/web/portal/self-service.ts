@@ -34,30 +34,6 @@ export function siteOf(req: Request): string | number | undefined {
   return s === '' ? undefined : s;
 }
 
-/** What the partial views/portal/_selfservice.ejs shows. */
-interface SelfServiceView {
-  pausable: boolean;
-  paused: boolean;
-  pauseNote: string | null;
-  queued: string[];
-  canStartQueued: boolean;
-  /** Several devices share the code: the pause texts say what happens to the others. */
-  multiDevice: boolean;
-  notice: string | null;
-  error: string | null;
-  csrf: string;
-  mac: string;
-  /** The device's hotspot address ('' when unknown), carried by the forms back to the status page. */
-  ip: string;
-  /** The site the page was opened for (id or name), carried by its forms; '' for none. */
-  site: string;
-  lang: string;
-  linkOrig: string;
-  randomMacHint: string;
-  /** "Your code AV…3D moved to another phone at 1:26 AM…", or null. */
-  movedAway: string | null;
-}
-
 /** The one-line notice after a redirect (`?notice=...`), from values this module put in the address. */
 function noticeText(q: Record<string, unknown>, t: Translator): string | null {
   const seconds = Number(str(q.added, 12));
@@ -94,13 +70,14 @@ function errorText(code: string, t: Translator): string {
   return shared === `error.${code}` ? t.t('self.error.generic') : shared;
 }
 
+/** What the partial views/portal/_selfservice.ejs shows. */
 export function selfServiceView(
   self: SelfServiceStatus,
   t: Translator,
   req: Request,
   res: Response,
   page: { mac: string; ip: string; site: string; lang: string; linkOrig: string; tz: string; now: number },
-): SelfServiceView {
+) {
   const q = req.query as Record<string, unknown>;
   const error = str(q.self_error, 32);
   let pauseNote: string | null = null;
@@ -121,16 +98,20 @@ export function selfServiceView(
       }),
     ),
     canStartQueued: self.canStartQueued,
+    // Several devices share the code: the pause texts say what happens to the others.
     multiDevice: self.multiDevice,
     notice: noticeText(q, t),
     error: error ? errorText(error, t) : null,
     csrf: portalFormToken(req, res),
     mac: page.mac,
+    // The device's hotspot address ('' when unknown), carried by the forms back to the status page.
     ip: page.ip,
+    // The site the page was opened for (id or name), carried by its forms; '' for none.
     site: page.site,
     lang: page.lang,
     linkOrig: page.linkOrig,
     randomMacHint: t.t('self.random_mac'),
+    // "Your code AV…3D moved to another phone at 1:26 AM…", or null.
     movedAway: self.movedAway
       ? t.t('status.moved_away', {
           code: self.movedAway.code,

@@ -9,7 +9,7 @@ import { formatMoney } from '../../domain/units';
 import { localMobile, shopContact } from '../../services/business/settings/shop-contact';
 import type { ShopSettingsService } from '../../services/business/settings/shop-types';
 import { registerMessages, type Translator } from '../../i18n';
-import type { BillOffer, BillPart } from '../../services/shop/payments/types';
+import type { BillOffer } from '../../services/shop/payments/types';
 import { BILL_MIN_AMOUNT } from '../../services/subscriptions/billing/bill-payment';
 import type { SubscriberView } from '../../services/subscriptions/subscribers/types';
 import en from './suspension.en.json';
@@ -33,16 +33,6 @@ const oneLine = (text: string) => text.replace(/ /g, '\u00a0');
 /** Whose suspension it is: billing's (`unpaid`), by hand until paid, or by hand until the shop resumes it. */
 type SuspensionKind = 'unpaid' | 'until_paid' | 'manual';
 
-interface SuspensionFacts {
-  kind: SuspensionKind;
-  /** Paying what is past due brings the service back (false: the shop restores it). */
-  paymentLifts: boolean;
-  /** Why, in the reader's language (billing's) or as the shop typed it. */
-  reason: string;
-  /** "Please contact {shop} ({mobile})". */
-  contact: string;
-}
-
 function suspensionKind(s: Pick<SubscriberView, 'suspension' | 'statusReason'>): SuspensionKind {
   if (s.suspension)
     return s.suspension.cause === 'unpaid' ? 'unpaid' : s.suspension.untilPaid ? 'until_paid' : 'manual';
@@ -54,22 +44,19 @@ export function suspensionFacts(
   t: Translator,
   s: Pick<SubscriberView, 'suspension' | 'statusReason'>,
   shop: { name: string; mobile: string },
-): SuspensionFacts {
+) {
   const kind = suspensionKind(s);
   const cause = unpaidCause(s.statusReason);
+  // Why, in the reader's language (billing's) or as the shop typed it.
   const reason = cause
     ? t.t('suspension.reason_unpaid', { invoice: cause.number, date: cause.dueOn })
     : t.t('suspension.reason_shop', { reason: s.statusReason ?? '' });
+  // "Please contact {shop} ({mobile})".
   const contact = shop.mobile
     ? t.t('suspension.contact_mobile', { shop: shop.name, mobile: oneLine(localMobile(shop.mobile)) })
     : t.t('suspension.contact', { shop: shop.name });
+  // paymentLifts: paying what is past due brings the service back (false: the shop restores it).
   return { kind, paymentLifts: kind !== 'manual', reason, contact };
-}
-
-/** One Pay button: its words and the part of the bill it pays. */
-interface PayChoice {
-  label: string;
-  part: BillPart;
 }
 
 /**
@@ -77,11 +64,7 @@ interface PayChoice {
  * minimum; not offered under a suspension by hand that paying does not end, `pastDue: false`) and the whole
  * balance; or the line saying to pay at the shop; or null for nothing to show.
  */
-export function payChoices(
-  t: Translator,
-  offer: BillOffer,
-  o: { pastDue: boolean } = { pastDue: true },
-): { buttons: PayChoice[] } | { note: string } | null {
+export function payChoices(t: Translator, offer: BillOffer, o: { pastDue: boolean } = { pastDue: true }) {
   if (offer.kind === 'below-minimum')
     return {
       note: t.t('account.pay_at_shop', {

@@ -9,41 +9,6 @@ import {
 import type { Translator } from '../../i18n';
 import type { PortalStatus, ProfileRecord } from '../../services/types';
 
-interface StatusView {
-  active: boolean;
-  /** The device is online as its router says; false with an active code: the page offers to reconnect. */
-  online: boolean;
-  /** Offline because the shop logged it out (not the router): the reconnect help says so. */
-  loggedOutByShop: boolean;
-  /** Offline, and extra data was sold since: the reconnect help says so. */
-  extraSinceLogout: boolean;
-  /** How the last voucher ended (expired, exhausted, revoked), or null. */
-  ended: PortalStatus['ended'];
-  code: string | null;
-  profile: string | null;
-  timeLeft: string;
-  /** Seconds left while the clock runs (the page counts them down), else null. */
-  countdown: number | null;
-  /** Online-time vouchers: time stands still while the device is offline. */
-  paused: boolean;
-  dataUsed: string;
-  dataLeft: string | null;
-  /** While data is free (an unlimited off-peak window), the line that says until when; else null. */
-  freeData: string | null;
-  speed: string | null;
-  throttled: boolean;
-  banners: string[];
-  /** 0..100 of the cap counted so far (as the banners), or null when the voucher has no cap. */
-  usedPercent: number | null;
-  /** The page knows which device asks; false: it asks for the code again rather than saying "no voucher". */
-  identified: boolean;
-  /**
-   * Data used up on a plan that sells extra data (the voucher waits, active, offline): the offer and how to buy
-   * it, in the customer's words. Null otherwise.
-   */
-  extraData: ExtraDataView | null;
-}
-
 interface ExtraDataView {
   /** "Buy 1 GB more for ₱10.00". */
   offer: string;
@@ -79,16 +44,21 @@ function speed(bps: number, t: Translator): string {
 }
 
 /** `vendo`: a coin box sells at the device's site (the offer says coins buy it too). */
-export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: boolean } = {}): StatusView {
+export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: boolean } = {}) {
   const u = s.usage;
   const running = s.active && s.clockRunning && s.remainingSeconds !== null;
   const extraData = extraDataView(s, t, opts.vendo === true);
   return {
     active: s.active,
+    // The device is online as its router says; false with an active code: the page offers to reconnect.
     online: s.active && s.online,
+    // Offline because the shop logged it out (not the router): the reconnect help says so.
     loggedOutByShop: s.loggedOutByShop,
+    // Offline, and extra data was sold since: the reconnect help says so.
     extraSinceLogout: s.extraSinceLogout,
+    // How the last voucher ended (expired, exhausted, revoked), or null.
     ended: s.active ? null : s.ended,
+    // The page knows which device asks; false: it asks for the code again rather than saying "no voucher".
     identified: s.identified,
     code: s.code,
     profile: s.profile,
@@ -98,11 +68,14 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
         : running
           ? formatCountdown(s.remainingSeconds)
           : formatDurationHuman(s.remainingSeconds),
+    // Seconds left while the clock runs (the page counts them down), else null.
     countdown: running ? s.remainingSeconds : null,
+    // Online-time vouchers: time stands still while the device is offline.
     paused: s.active && s.remainingSeconds !== null && !s.clockRunning,
     dataUsed: formatBytes(u.used),
     // The cap minus the counted bytes: free off-peak traffic is used, never taken from what is left.
     dataLeft: u.left === null ? null : formatBytes(u.left),
+    // While data is free (an unlimited off-peak window), the line that says until when; else null.
     freeData: s.freeDataUntil === null ? null : t.t('status.free_until', { time: s.freeDataUntil }),
     // A speed is what a device online gets: none is shown to one the router logged out.
     speed:
@@ -114,26 +87,17 @@ export function statusViewModel(s: PortalStatus, t: Translator, opts: { vendo?: 
     banners: (extraData ? [] : u.alerts).map((a) =>
       t.t(a.kind === 'cap' ? 'status.alert.cap' : 'status.alert.fup', { percent: a.percent }),
     ),
+    // 0..100 of the cap counted so far (as the banners), or null when the voucher has no cap.
     // The bar and the banners read the same counted bytes.
     usedPercent: u.usedPercent,
+    // Data used up on a plan that sells extra data (the voucher waits, active, offline): the offer and how to
+    // buy it, in the customer's words. Null otherwise.
     extraData,
   };
 }
 
-interface PlanView {
-  name: string;
-  description: string;
-  price: string;
-  time: string;
-  speed: string;
-  data: string;
-  devices: number;
-  /** A shared plan's note (up to N devices share its speed), '' when not shared. */
-  shared: string;
-}
-
 /** What a customer can buy: the active (not archived) profiles, cheapest first. */
-export function planViews(profiles: readonly ProfileRecord[], t: Translator): PlanView[] {
+export function planViews(profiles: readonly ProfileRecord[], t: Translator) {
   return (
     profiles
       // A monthly plan is for subscribers: never on the portal's price list.

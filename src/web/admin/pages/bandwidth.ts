@@ -14,13 +14,6 @@ import { toAppError } from '../../../lib/error-reply';
 import { PENDING_MESSAGE } from '../../../services/network/bandwidth/json';
 import { actorOf, failIfAny, field, FieldErrors, flash, formFailure, page, query } from './common';
 
-interface LimitForm {
-  mac: string;
-  /** bits/s; null = unlimited that way. */
-  up: number | null;
-  down: number | null;
-}
-
 /** The service names the API's fields; the form's inputs are `up` and `down`. */
 const formField = (k: string) => (k === 'upload' ? 'up' : k === 'download' ? 'down' : k);
 
@@ -34,7 +27,7 @@ const speeds = (c: BandwidthChange) =>
  * Set-limit form: a preset (a profile's speeds) or custom upload/download speeds ("2M", "2 Mbps",
  * "unlimited"), parsed like the API; the bounds are the service's.
  */
-export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitForm {
+export function parseLimitForm(body: unknown, profiles: ProfileRecord[]) {
   const errors: FieldErrors = {};
   let mac = '';
   try {
@@ -43,6 +36,7 @@ export function parseLimitForm(body: unknown, profiles: ProfileRecord[]): LimitF
     errors.mac = 'not a MAC address like AA:BB:CC:DD:EE:FF';
   }
   const preset = field(body, 'preset');
+  // Speeds in bits/s; null = unlimited that way.
   let up: number | null = 0;
   let down: number | null = 0;
   if (preset) {

@@ -10,21 +10,6 @@ interface ChartPoint {
   title: string;
 }
 
-export interface Tick {
-  y: number;
-  label: string;
-}
-
-export interface BarChart {
-  width: number;
-  height: number;
-  plot: { left: number; top: number; right: number; bottom: number };
-  bars: { x: number; y: number; w: number; h: number; title: string }[];
-  xLabels: { x: number; label: string }[];
-  yTicks: Tick[];
-  empty: boolean;
-}
-
 const W = 640;
 const H = 220;
 const PLOT = { left: 68, top: 12, right: W - 12, bottom: H - 30 };
@@ -40,7 +25,7 @@ export function niceScale(max: number): number[] {
   return ticks;
 }
 
-function yTicks(max: number, format: (v: number) => string): { top: number; ticks: Tick[] } {
+function yTicks(max: number, format: (v: number) => string) {
   const steps = niceScale(max);
   const top = steps[steps.length - 1];
   const span = PLOT.bottom - PLOT.top;
@@ -56,7 +41,7 @@ function thin<T>(items: T[], max: number): T[] {
   return items.filter((_, i) => i % every === 0);
 }
 
-export function barChart(points: ChartPoint[], format: (v: number) => string): BarChart {
+export function barChart(points: ChartPoint[], format: (v: number) => string) {
   const max = Math.max(0, ...points.map((p) => p.value));
   const { top, ticks } = yTicks(max, format);
   const slot = (PLOT.right - PLOT.left) / Math.max(points.length, 1);
@@ -78,24 +63,13 @@ export function barChart(points: ChartPoint[], format: (v: number) => string): B
   return { width: W, height: H, plot: PLOT, bars, xLabels, yTicks: ticks, empty: max === 0 };
 }
 
-export interface LineChart {
-  width: number;
-  height: number;
-  plot: { left: number; top: number; right: number; bottom: number };
-  series: { name: string; className: string; path: string; area: string }[];
-  xLabels: { x: number; label: string }[];
-  yTicks: Tick[];
-  dots: { x: number; y: number; title: string }[];
-  empty: boolean;
-}
-
 /** Several series over the same x labels (e.g. download and upload per hour). */
 export function lineChart(
   labels: string[],
   series: { name: string; className: string; values: number[] }[],
   format: (v: number) => string,
   titles: string[] = [],
-): LineChart {
+) {
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const { top, ticks } = yTicks(max, format);
   const n = labels.length;

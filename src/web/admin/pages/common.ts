@@ -118,17 +118,7 @@ export function statusFilter(req: Request, statuses: readonly string[]) {
   };
 }
 
-interface Pager {
-  page: number;
-  pages: number;
-  perPage: number;
-  offset: number;
-  total: number;
-  /** `?a=b&` prefix for page links, keeping the other filters. */
-  base: string;
-}
-
-export function pager(req: Request, total: number, perPage = 50): Pager {
+export function pager(req: Request, total: number, perPage = 50) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const asked = Number.parseInt(query(req, 'page'), 10);
   const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
@@ -136,6 +126,7 @@ export function pager(req: Request, total: number, perPage = 50): Pager {
   for (const [k, v] of Object.entries(req.query))
     if (k !== 'page' && typeof v === 'string' && v !== '') params.set(k, v);
   const qs = params.toString();
+  // `base`: the `?a=b&` prefix for page links, keeping the other filters.
   return { page, pages, perPage, offset: (page - 1) * perPage, total, base: `?${qs}${qs ? '&' : ''}` };
 }
 

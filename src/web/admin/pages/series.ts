@@ -1,6 +1,6 @@
 import type { SalesRow, UsageService } from '../../../services/types';
 import type { Formatters } from './common';
-import { barChart, lineChart, BarChart, LineChart } from './charts';
+import { barChart, lineChart } from './charts';
 import { localParts } from '../../../domain/calendar';
 
 const HOUR = 3600 * 1000;
@@ -13,7 +13,7 @@ export async function hourlyTrafficChart(
   fmt: Formatters,
   filter: { voucherCode?: string; mac?: string; siteId?: number } = {},
   hours = 24,
-): Promise<{ chart: LineChart; totalUp: number; totalDown: number }> {
+) {
   const firstHour = Math.floor(now / HOUR) * HOUR - (hours - 1) * HOUR;
   const points = await usage.trafficSeries({ since: firstHour, bucketSeconds: 3600, ...filter });
   const up = new Array<number>(hours).fill(0);
@@ -43,7 +43,7 @@ export function salesChart(
   rows: SalesRow[],
   fmt: Formatters,
   shortLabel: (period: string) => string = (p) => p,
-): BarChart {
+) {
   return barChart(
     rows.map((r) => ({
       label: shortLabel(r.period),

@@ -14,7 +14,6 @@ import {
   type OutboxView,
   type TestResult,
 } from '../../../services/business/notify';
-import type { SmsStatus } from '../../../services/subscriptions/sms';
 import { actorOf, field, flash, formFailure, type FieldErrors } from './common';
 
 const LABELS: Record<NotifyField, string> = {
@@ -52,16 +51,6 @@ interface FailingChannel {
   at: number;
 }
 
-interface NotifyPageFacts {
-  view: NotifySettingsView;
-  messages: OutboxView[];
-  /** The channels set whose latest message (of those listed, sent or failed) failed. */
-  failing: FailingChannel[];
-  test: TestResult[] | null;
-  /** SMS to subscribers: on or off, the sender, what waits and the last failure (src/services/subscriptions/sms). */
-  sms: SmsStatus;
-}
-
 /** Of the channels set, those whose latest settled message in `messages` (newest first) failed. */
 function failingChannels(channels: Channel[], messages: OutboxView[]): FailingChannel[] {
   return channels.flatMap((channel) => {
@@ -75,7 +64,7 @@ function failingChannels(channels: Channel[], messages: OutboxView[]): FailingCh
   });
 }
 
-export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Promise<NotifyPageFacts> {
+export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]) {
   const { notify } = ctx.services;
   const view = await notify.view();
   const messages = await notify.recent(15);
@@ -87,6 +76,8 @@ export async function notifyPageFacts(ctx: WebContext, test?: TestResult[]): Pro
       (f) => !test?.some((t) => t.channel === f.channel && t.ok),
     ),
     test: test ?? null,
+    // SMS to subscribers: on or off, the sender, what waits and the last failure
+    // (src/services/subscriptions/sms).
     sms: await ctx.services.sms.status(),
   };
 }

@@ -28,6 +28,7 @@ import {
   notifyFormValues,
   notifyPageFacts,
   notifySettingsRoutes,
+  postedFields,
   type SettingsRender,
 } from './settings-notify';
 
@@ -248,9 +249,7 @@ async function saveGeneral(ctx: WebContext, render: SettingsRender, req: Request
  */
 async function saveSelfService(ctx: WebContext, render: SettingsRender, req: Request, res: Response) {
   const { selfService } = ctx.services;
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const sent = (['moves_per_day', 'move_offline_minutes'] as const).filter((k) => body[k] !== undefined);
-  const typed = Object.fromEntries(sent.map((k) => [k, field(body, k)]));
+  const typed = postedFields(req.body ?? {}, ['moves_per_day', 'move_offline_minutes']);
   const before = {
     moves: await selfService.movesPerDay(),
     offline: await selfService.moveOfflineMinutes(),

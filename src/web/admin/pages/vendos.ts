@@ -8,7 +8,7 @@ import { parseRateLines, rateLines } from '../../../services/shop/vendos/rate-li
 import { formatRouterDuration } from '../../../domain/units';
 import { toAppError } from '../../../lib/error-reply';
 import type { WebContext } from '../../context';
-import { actorOf, field, flash, formFailure, refusedForm, page, pager, type FieldErrors } from './common';
+import { actorOf, failIfAny, field, flash, formFailure, refusedForm, page, pager } from './common';
 import { pageSiteScope, siteOptions, type SiteScope } from '../site-scope';
 
 const PER_PAGE = 50;
@@ -114,9 +114,9 @@ async function renderDetail(
 }
 
 /** The add/edit form read into the service's input, with the rate lines' own problem. */
-function input(body: unknown, edit: boolean): { input: Record<string, unknown>; errors: FieldErrors } {
+function input(body: unknown, edit: boolean) {
   const rates = parseRateLines(field(body, 'rates'));
-  const errors: FieldErrors = typeof rates === 'string' ? { rates } : {};
+  const errors: Record<string, string> = typeof rates === 'string' ? { rates } : {};
   return {
     input: {
       name: field(body, 'name'),
@@ -132,29 +132,16 @@ function input(body: unknown, edit: boolean): { input: Record<string, unknown>; 
   };
 }
 
-/** What the form shows for a failed save: its own rate-line problems, or the service's. */
-function vendoRefusal(err: unknown, values: Record<string, string>) {
-  const pre = (err as { formErrors?: FieldErrors }).formErrors;
-  return pre
-    ? ([{ values, errors: pre, formError: 'Please correct the fields marked below.' }, 400] as const)
-    : refusedForm(err, values, formField);
-}
-
-/** The form's own problems (the rate lines) stop the save before the service is asked. */
-function throwFormErrors(errors: FieldErrors): void {
-  if (Object.keys(errors).length) throw Object.assign(new Error('form'), { formErrors: errors });
-}
-
 /** POST /vendos: the new vendo's page with its secret, once; or the list with the form's problems. */
 async function addVendo(ctx: WebContext, req: Request, res: Response) {
   const values = { ...req.body, _csrf: undefined } as Record<string, string>;
   const { input: data, errors } = input(req.body, false);
   try {
-    throwFormErrors(errors);
+    failIfAny(errors);
     const { vendo, secret } = await ctx.services.vendos.create(data, actorOf(req));
     return renderDetail(ctx, req, res, vendo.id, { secret, created: true });
   } catch (err) {
-    return renderList(ctx, res, await pageSiteScope(ctx, req), ...vendoRefusal(err, values));
+    return renderList(ctx, res, await pageSiteScope(ctx, req), ...refusedForm(err, values, formField));
   }
 }
 
@@ -164,12 +151,12 @@ async function saveVendo(ctx: WebContext, req: Request, res: Response) {
   const { input: data, errors } = input(req.body, true);
   const values = { ...req.body, _csrf: undefined } as Record<string, string>;
   try {
-    throwFormErrors(errors);
+    failIfAny(errors);
     await ctx.services.vendos.update(id, data, actorOf(req));
     flash(req, 'ok', 'Vendo saved.');
     res.redirect(303, `/admin/vendos/${encodeURIComponent(id)}`);
   } catch (err) {
-    return renderDetail(ctx, req, res, id, ...vendoRefusal(err, values));
+    return renderDetail(ctx, req, res, id, ...refusedForm(err, values, formField));
   }
 }
 
