@@ -35,6 +35,7 @@ import {
 import { rebootedSince } from './meter';
 import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
+import { inChunks } from './load';
 import { speedsAfter } from './subscriber-speeds';
 import { sessionGrowth } from './subscribers';
 import type { WatchReport } from './types';
@@ -124,23 +125,17 @@ export async function candidatesAmong(
 }
 
 /** The subscribers' login names, status and plan now, by id. */
-async function namesOf(
-  c: Cycle,
-  ids: readonly number[],
-): Promise<Map<number, { username: string; status: string; profileId: number }>> {
+async function namesOf(c: Cycle, ids: readonly number[]) {
+  const rows = (await inChunks(ids, (part) =>
+    c.deps.db('subscribers').whereIn('id', part).select('id', 'username', 'status', 'profile_id'),
+  )) as Array<Record<string, string | number>>;
   const out = new Map<number, { username: string; status: string; profileId: number }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = (await c.deps
-      .db('subscribers')
-      .whereIn('id', ids.slice(i, i + 500))
-      .select('id', 'username', 'status', 'profile_id')) as Array<Record<string, string | number>>;
-    for (const r of rows)
-      out.set(Number(r.id), {
-        username: String(r.username),
-        status: String(r.status),
-        profileId: Number(r.profile_id),
-      });
-  }
+  for (const r of rows)
+    out.set(Number(r.id), {
+      username: String(r.username),
+      status: String(r.status),
+      profileId: Number(r.profile_id),
+    });
   return out;
 }
 

@@ -38,6 +38,7 @@ import { claimedMacs, voucherItem } from './decisions';
 import { activeVouchersNow, type DeviceRow, type LoadedState, type LoadedVoucher } from './load';
 import { watchSubscribers } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
+import { sessionGrowthEachWay } from './subscribers';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
 
@@ -143,11 +144,8 @@ function countedNow(c: Cycle, x: Watched, byId: Map<string, CounterReading>, now
   for (const d of x.devices) {
     const q = byId.get(d.source_counter_id as string);
     if (!q) continue;
-    const bUp = Number(d.baseline_up);
-    const bDown = Number(d.baseline_down);
-    const fresh = q.up < bUp || q.down < bDown;
-    const up = fresh ? q.up : q.up - bUp;
-    const down = fresh ? q.down : q.down - bDown;
+    const base = { up: Number(d.baseline_up), down: Number(d.baseline_down) };
+    const { up, down } = sessionGrowthEachWay(q, base);
     const poll = { at: now, prevAt: c.memory.lastPoll };
     counted += countedBytes(up, down, poll, x.v.profile.offpeak, c.deps.config.tz);
   }

@@ -126,7 +126,7 @@ export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
 }
 
 /** `read` of each chunk of `items` in turn, its rows joined. */
-async function inChunks<T, R>(items: readonly T[], read: (part: T[]) => Promise<R[]>): Promise<R[]> {
+export async function inChunks<T, R>(items: readonly T[], read: (part: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];
   for (const part of chunks(items)) out.push(...(await read(part)));
   return out;

@@ -86,7 +86,7 @@ function cyclesSql(pg: boolean): string {
 const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
 
 /** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
-function sessionGrowthEachWay(
+export function sessionGrowthEachWay(
   s: Pick<SubscriberSessionReading, 'up' | 'down'>,
   b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
 ): { up: number; down: number } {
