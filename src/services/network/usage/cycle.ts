@@ -3,9 +3,11 @@
  * bundle of both with its deps (Cycle): shared by the poll (index.ts) and its ledger step (ledger.ts).
  */
 import type { ChangeWatch, ChangeStamp } from '../../../db/change-watch';
+import { UnreachableError } from '../../../domain/errors';
+import { projectedCrossing } from '../../../domain/fup-watch';
 import type { DesiredLimits } from '../../../domain/policy';
 import type { LeaseState, ServerPresence } from '../../../db/site-leases';
-import type { SiteDeps } from '../../deps';
+import { siteOf, type SiteDeps } from '../../deps';
 import type { RouterClient } from '../../../router/types';
 import type { ProfileService } from '../../types';
 import type { Enforcer } from './enforcer';
@@ -85,13 +87,21 @@ export function takeDue(due: Map<number, number>, now: number): Set<number> {
   return out;
 }
 
+/** Where a tick notes the projected crossings before its next one (`until`); absent on a due read. */
+export interface Projecting {
+  due: Map<number, number>;
+  until: number;
+}
+
 /**
- * A tick's projection for one customer it read: its moment, or, where it moved but will not reach its line before the
- * next tick, none. One that did not move since its last reading (a tick right after a poll) keeps the moment noted.
+ * A tick's projection for one customer it read below its `line`: its moment, or, where it moved but will not reach
+ * it before the next tick, none. One that did not move since its last reading (a tick right after a poll) keeps the
+ * moment noted.
  */
-export function noteDue(due: Map<number, number>, id: number, at: number | undefined, moved: boolean): void {
-  if (at !== undefined) due.set(id, at);
-  else if (moved) due.delete(id);
+export function noteDue(id: number, line: number | undefined, was: Seen, now: Seen, p?: Projecting): void {
+  const at = p && line && projectedCrossing(line, was, now, p.until);
+  if (at) p.due.set(id, at);
+  else if (p && now.counted > was.counted) p.due.delete(id);
 }
 
 /** A tick drops the moments of those no longer in its set. */
@@ -106,6 +116,8 @@ export function firstDue(due: DueReads | undefined): number | undefined {
     for (const at of m?.values() ?? []) if (first === undefined || at < first) first = at;
   return first;
 }
+
+export type Seen = { at: number; counted: number };
 
 /** A regular tick reads the whole set; a due read just the customers whose projected moment has come. */
 export type WatchMode = 'tick' | 'due';
@@ -126,7 +138,7 @@ export interface WatchMemory {
   /** Vouchers that may come near a threshold before the next poll (a threshold ahead, a device online). */
   candidates: LoadedVoucher[];
   /** Counted bytes as the last watch read saw them, by voucher id, and when. */
-  seen: Map<number, { at: number; counted: number }>;
+  seen: Map<number, Seen>;
   /** Limits the watch enforced since the poll, by voucher id. */
   applied: Map<number, DesiredLimits>;
   /** Devices (MAC → voucher id) the router logged in since the poll, and those it logged out (fup-watch-logins.ts). */
@@ -170,4 +182,54 @@ export const none = (skipped?: WatchReport['skipped']): WatchReport => ({
 /** Where a watched customer may cross its line from `now`: before the next poll after `pollAt`, plus one tick. */
 export function watchWindow(s: WatchSettings, pollAt: number, now: number) {
   return { now, nextPollAt: pollAt + s.pollSeconds() * 1000, intervalMs: s.intervalSeconds() * 1000 };
+}
+
+/** One kind of customer the watch reads between polls: the devices' (fup-watch.ts), the subscribers'. */
+export interface WatchKind<X, G extends { rows: number }> {
+  due: keyof DueReads;
+  /** The source's read, where the enforcer can apply what it finds. */
+  read: ((names: string[]) => Promise<G>) | undefined;
+  metric: 'fupWatched' | 'fupWatchedSubscribers';
+  /** The set to read at `now` (of `only`, a due read's); a tick drops from `due` the moments of those not in it. */
+  select(due: Map<number, number>, now: number, only?: Set<number>): Promise<X[]>;
+  watched(set: X[]): number;
+  names(set: X[]): string[];
+  rebooted(got: G): boolean;
+  enforce(set: X[], got: G, now: number, project?: Projecting): Promise<number>;
+}
+
+/** One tick of the watch for one kind of customer; `due`: just those whose projected crossing has come. */
+export async function watchKind<X, G extends { rows: number }>(
+  c: Cycle,
+  s: WatchSettings,
+  mode: WatchMode,
+  k: WatchKind<X, G>,
+): Promise<WatchReport> {
+  const now = c.deps.clock.now();
+  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
+  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
+  const due = c.memory.watchDue[k.due];
+  const only = mode === 'due' ? takeDue(due, now) : undefined;
+  if (!s.enabled()) return none('off');
+  if (!k.read) return none('not-supported');
+  // No poll of this server's since it started or took the site (another server polls it: runCycle drops `active`).
+  if (c.memory.lastPoll === undefined || !c.memory.active || c.memory.outage.since !== undefined)
+    return none('no-poll-yet');
+  if (only?.size === 0) return none();
+  const set = await k.select(due, now, only);
+  const watched = k.watched(set);
+  const site = siteOf(c.deps).name;
+  if (!only) c.deps.metrics?.[k.metric](site, watched);
+  if (set.length === 0) return none();
+  let got: G;
+  try {
+    got = await k.read(k.names(set));
+  } catch (err) {
+    if (!(err instanceof UnreachableError)) throw err;
+    return { ...none('router-unreachable'), watched };
+  }
+  c.deps.metrics?.fupWatchRead(site, got.rows);
+  if (k.rebooted(got)) return { watched, rows: got.rows, enforced: 0, skipped: 'rebooted' };
+  const project = only ? undefined : { due, until: now + 2 * s.intervalSeconds() * 1000 };
+  return { watched, rows: got.rows, enforced: await k.enforce(set, got, now, project) };
 }

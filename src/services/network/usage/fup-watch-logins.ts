@@ -17,7 +17,7 @@
  * poll books. A stream that ends (a reboot, a lost connection, a refusal) is opened again with backoff once the
  * router is connected; meanwhile the watch works from the poll's sessions as before.
  */
-import { nextThreshold, subscriberNextThreshold } from '../../../domain/fup-watch';
+import { nextThreshold } from '../../../domain/fup-watch';
 import {
   followSessions,
   type SessionChange,
@@ -25,12 +25,11 @@ import {
   type SessionKind,
 } from '../../../router/follow';
 import type { RouterClient } from '../../../router/types';
-import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
 import type { Cycle, WatchSettings } from './cycle';
 import { voucherItem } from './decisions';
 import { currentWatch } from './fup-watch';
-import { currentSubscriberWatch } from './fup-watch-subscribers';
+import { candidatesAmong, currentSubscriberWatch } from './fup-watch-subscribers';
 import type { LoginFollower, LoginFollowerStats } from './types';
 
 const KINDS: readonly SessionKind[] = ['hotspot', 'ppp'];
@@ -207,27 +206,12 @@ async function subscriberLogin(c: Cycle, name: string): Promise<boolean> {
     m.gone.delete(had.sub.id);
     return true;
   }
-  const { db, config, clock } = c.deps;
-  const siteId = siteOf(c.deps).id;
-  const sub = (await c.metered.at(siteId, config.tz, clock.now())).get(key);
-  if (!sub || sub.status !== 'active' || subscriberNextThreshold(sub.profile, 0) === undefined) return false;
-  const [row, booked] = await Promise.all([
-    db('subscribers').where({ id: sub.id }).first('username', 'profile_id') as Promise<
-      { username: string; profile_id: number } | undefined
-    >,
-    usageOf(db, [{ id: sub.id, start: sub.cycle.start }]),
-  ]);
-  const counted = booked.get(sub.id) ?? 0;
-  if (!row || subscriberNextThreshold(sub.profile, counted) === undefined) return false;
+  const { config, clock } = c.deps;
+  const sub = (await c.metered.at(siteOf(c.deps).id, config.tz, clock.now())).get(key);
+  const [joins] = sub ? await candidatesAmong(c, [sub], () => ({ key: '', up: 0, down: 0 })) : [];
+  if (!joins) return false;
   // Another login of the same name may have joined while this one read the database.
-  if (m.candidates.some((x) => x.sub.id === sub.id)) return true;
-  m.candidates.push({
-    sub,
-    name: row.username,
-    profileId: Number(row.profile_id),
-    booked: counted,
-    base: { key: '', up: 0, down: 0 },
-  });
+  if (!m.candidates.some((x) => x.sub.id === sub!.id)) m.candidates.push(joins);
   return true;
 }
 

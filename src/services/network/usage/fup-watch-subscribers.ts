@@ -13,11 +13,9 @@
  * (withWatchedSessions below): its bytes since the last poll are booked once, not lost. A subscriber logged out,
  * suspended or moved to another plan since the poll leaves the set; a lost connection or a reboot reads nothing.
  */
-import { UnreachableError } from '../../../domain/errors';
 import {
   couldCross,
   crossedAt,
-  projectedCrossing,
   subscriberNextThreshold,
   subscriberTopBytesPerSecond,
 } from '../../../domain/fup-watch';
@@ -26,22 +24,21 @@ import { usageOf } from '../../subscriptions/subscribers/store';
 import { siteOf } from '../../deps';
 import {
   keepDue,
-  none,
   noteDue,
-  takeDue,
+  watchKind,
   watchWindow,
   type Cycle,
+  type Projecting,
   type WatchMode,
   type WatchSettings,
 } from './cycle';
 import { rebootedSince } from './meter';
 import type { BootWindow, SubscriberSessionReading, SubscribersReading, UsageReading } from './source';
 import { meteredSubscribers, type MeteredSubscriber } from './subscriber-load';
+import { inChunks } from './load';
 import { speedsAfter } from './subscriber-speeds';
 import { sessionGrowth } from './subscribers';
 import type { WatchReport } from './types';
-
-type SubscriberWatchReport = Omit<WatchReport, 'subscribers'>;
 
 /** A subscriber the watch may read: online, in service, with a threshold ahead in its cycle. */
 interface Candidate {
@@ -90,12 +87,27 @@ async function candidatesOf(c: Cycle, now: number): Promise<Candidate[]> {
     const had = latest.get(id);
     if (!had || Number(r.seen_at) >= Number(had.seen_at)) latest.set(id, r);
   }
-  const subs = [...(await meteredSubscribers(db, siteId, config.tz, now)).values()].filter(
-    (s) => s.status === 'active' && latest.has(s.id) && subscriberNextThreshold(s.profile, 0) !== undefined,
+  const subs = [...(await meteredSubscribers(db, siteId, config.tz, now)).values()].filter((s) =>
+    latest.has(s.id),
+  );
+  return candidatesAmong(c, subs, (id) => {
+    const b = latest.get(id) as LiveRow;
+    return { key: String(b.session_key), up: Number(b.up), down: Number(b.down) };
+  });
+}
+
+/** Those of `subs` in service with a threshold ahead in their cycle, each with its session's baseline (`base`). */
+export async function candidatesAmong(
+  c: Cycle,
+  all: MeteredSubscriber[],
+  base: (id: number) => Candidate['base'],
+): Promise<Candidate[]> {
+  const subs = all.filter(
+    (s) => s.status === 'active' && subscriberNextThreshold(s.profile, 0) !== undefined,
   );
   if (subs.length === 0) return [];
   const booked = await usageOf(
-    db,
+    c.deps.db,
     subs.map((s) => ({ id: s.id, start: s.cycle.start })),
   );
   const rows = await namesOf(
@@ -105,33 +117,25 @@ async function candidatesOf(c: Cycle, now: number): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const sub of subs) {
     const row = rows.get(sub.id);
-    const b = latest.get(sub.id) as LiveRow;
     const counted = booked.get(sub.id) ?? 0;
     if (!row || subscriberNextThreshold(sub.profile, counted) === undefined) continue;
-    const base = { key: String(b.session_key), up: Number(b.up), down: Number(b.down) };
-    out.push({ sub, name: row.username, profileId: row.profileId, booked: counted, base });
+    out.push({ sub, name: row.username, profileId: row.profileId, booked: counted, base: base(sub.id) });
   }
   return out;
 }
 
 /** The subscribers' login names, status and plan now, by id. */
-async function namesOf(
-  c: Cycle,
-  ids: readonly number[],
-): Promise<Map<number, { username: string; status: string; profileId: number }>> {
+async function namesOf(c: Cycle, ids: readonly number[]) {
+  const rows = (await inChunks(ids, (part) =>
+    c.deps.db('subscribers').whereIn('id', part).select('id', 'username', 'status', 'profile_id'),
+  )) as Array<Record<string, string | number>>;
   const out = new Map<number, { username: string; status: string; profileId: number }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = (await c.deps
-      .db('subscribers')
-      .whereIn('id', ids.slice(i, i + 500))
-      .select('id', 'username', 'status', 'profile_id')) as Array<Record<string, string | number>>;
-    for (const r of rows)
-      out.set(Number(r.id), {
-        username: String(r.username),
-        status: String(r.status),
-        profileId: Number(r.profile_id),
-      });
-  }
+  for (const r of rows)
+    out.set(Number(r.id), {
+      username: String(r.username),
+      status: String(r.status),
+      profileId: Number(r.profile_id),
+    });
   return out;
 }
 
@@ -204,7 +208,7 @@ function crossings(
   set: Candidate[],
   got: SubscribersReading,
   now: number,
-  project?: { due: Map<number, number>; until: number },
+  project?: Projecting,
 ): Crossing[] {
   const out: Crossing[] = [];
   for (const x of set) {
@@ -214,29 +218,23 @@ function crossings(
       continue;
     }
     if (read.key !== undefined)
-      m.lastRead.set(read.key, {
-        username: x.name,
-        up: read.up,
-        down: read.down,
-        boot: got.countersStartedAt,
-      });
+      m.lastRead.set(read.key, { ...read, username: x.name, boot: got.countersStartedAt });
     // The poll's rule: its own session's growth since the baseline; a session begun since (another key) from zero.
     const same = read.key === undefined || read.key === x.base.key;
     const grew = sessionGrowth(read, same ? x.base : undefined);
     const counted = x.booked + (bytesCountNow(x.sub.profile, now, x.sub.tz) ? grew : 0);
     const before = m.seen.get(x.sub.id) ?? { at: m.pollAt, counted: x.booked };
-    m.seen.set(x.sub.id, { at: now, counted });
+    const after = { at: now, counted };
+    m.seen.set(x.sub.id, after);
     const was = m.decided.get(x.sub.id) ?? x.booked;
     const speeds = speedsAfter(x.sub, was, counted, now);
     if (!speeds) {
-      const line = subscriberNextThreshold(x.sub.profile, counted);
-      const at = project && line && projectedCrossing(line, before, { at: now, counted }, project.until);
-      if (project) noteDue(project.due, x.sub.id, at || undefined, counted > before.counted);
+      noteDue(x.sub.id, subscriberNextThreshold(x.sub.profile, counted), before, after, project);
       continue;
     }
     project?.due.delete(x.sub.id);
     const line = subscriberNextThreshold(x.sub.profile, was) ?? counted;
-    out.push({ id: x.sub.id, counted, speeds, crossedAt: crossedAt(line, before, { at: now, counted }) });
+    out.push({ id: x.sub.id, counted, speeds, crossedAt: crossedAt(line, before, after) });
   }
   return out;
 }
@@ -257,60 +255,35 @@ async function enforce(c: Cycle, m: Memory, found: Crossing[]): Promise<number> 
 }
 
 /** Whether the router booted since the poll (or, where the poll knows no boot, since the first watch read). */
-function rebooted(c: Cycle, got: SubscribersReading): boolean {
+function rebooted(c: Cycle, m: Memory, got: SubscribersReading): boolean {
   const started = got.countersStartedAt;
   const known = c.memory.knownStart ?? boots.get(c);
   if (known === undefined && started) boots.set(c, started.earliest);
   if (!rebootedSince(known, started)) return false;
   if (c.memory.knownStart === undefined && started) boots.set(c, started.earliest);
+  // Its counters no longer compare with the baselines: the poll takes them all over.
+  for (const x of m.candidates) m.gone.add(x.sub.id);
   return true;
 }
 
-/**
- * One tick of the watch for subscribers (under the poll's lock, beside the devices': fup-watch.ts); `due`: just those
- * whose projected crossing has come.
- */
-export async function watchSubscribers(
-  c: Cycle,
-  s: WatchSettings,
-  mode: WatchMode = 'tick',
-): Promise<SubscriberWatchReport> {
-  const now = c.deps.clock.now();
-  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
-  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
-  const due = c.memory.watchDue.subscribers;
-  const only = mode === 'due' ? takeDue(due, now) : undefined;
-  const read = c.source.readSubscribers;
-  if (!s.enabled()) return none('off');
-  if (!read || !c.enforcer.applySubscribers) return none('not-supported');
-  const pollAt = c.memory.lastPoll;
-  // No poll of this server's since it started or took the site (another server polls it: runCycle drops `active`).
-  if (pollAt === undefined || !c.memory.active || c.memory.outage.since !== undefined)
-    return none('no-poll-yet');
-  if (only?.size === 0) return none();
-  const m = await memoryFor(c, pollAt, now);
-  let set = watchSet(m, s, now, only);
-  if (!only) keepDue(due, new Set(set.map((x) => x.sub.id)));
-  if (set.length > 0) set = await stillAsPolled(c, m, set);
-  const site = siteOf(c.deps).name;
-  if (!only) c.deps.metrics?.fupWatchedSubscribers(site, set.length);
-  if (set.length === 0) return none();
-  let got: SubscribersReading;
-  try {
-    got = await read(set.map((x) => x.name));
-  } catch (err) {
-    if (!(err instanceof UnreachableError)) throw err;
-    return { ...none('router-unreachable'), watched: set.length };
-  }
-  c.deps.metrics?.fupWatchRead(site, got.rows);
-  if (rebooted(c, got)) {
-    // Its counters no longer compare with the baselines: the poll takes them all over.
-    for (const x of m.candidates) m.gone.add(x.sub.id);
-    return { watched: set.length, rows: got.rows, enforced: 0, skipped: 'rebooted' };
-  }
-  const project = only ? undefined : { due, until: now + 2 * s.intervalSeconds() * 1000 };
-  const enforced = await enforce(c, m, crossings(m, set, got, now, project));
-  return { watched: set.length, rows: got.rows, enforced };
+/** The subscribers' tick of the watch (beside the devices': fup-watch.ts). */
+export function watchSubscribers(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
+  let m: Memory;
+  return watchKind(c, s, mode, {
+    due: 'subscribers',
+    read: c.enforcer.applySubscribers && c.source.readSubscribers,
+    metric: 'fupWatchedSubscribers',
+    async select(due, now, only) {
+      m = await memoryFor(c, c.memory.lastPoll!, now);
+      const set = watchSet(m, s, now, only);
+      if (!only) keepDue(due, new Set(set.map((x) => x.sub.id)));
+      return set.length > 0 ? stillAsPolled(c, m, set) : set;
+    },
+    watched: (set) => set.length,
+    names: (set) => set.map((x) => x.name),
+    rebooted: (got) => rebooted(c, m, got),
+    enforce: (set, got, now, project) => enforce(c, m, crossings(m, set, got, now, project)),
+  });
 }
 
 /**

@@ -19,25 +19,17 @@
  * longer compare with the baselines) and the poll carries on as before.
  */
 import { ChangeWatch } from '../../../db/change-watch';
-import {
-  couldCross,
-  crossedAt,
-  nextThreshold,
-  projectedCrossing,
-  topBytesPerSecond,
-} from '../../../domain/fup-watch';
-import { UnreachableError } from '../../../domain/errors';
+import { couldCross, crossedAt, nextThreshold, topBytesPerSecond } from '../../../domain/fup-watch';
 import { desiredLimits, QUEUED_STATES, sameRates, type DesiredLimits } from '../../../domain/policy';
 import { decideVouchers, type DeviceDecision, type VoucherWithDevices } from '../../../domain/queues';
 import { siteOf } from '../../deps';
 import {
   keepDue,
-  none,
   noteDue,
-  takeDue,
+  watchKind,
   watchWindow,
   type Cycle,
-  type DueReads,
+  type Projecting,
   type WatchMemory,
   type WatchMode,
   type WatchSettings,
@@ -46,6 +38,7 @@ import { claimedMacs, voucherItem } from './decisions';
 import { activeVouchersNow, type DeviceRow, type LoadedState, type LoadedVoucher } from './load';
 import { watchSubscribers } from './fup-watch-subscribers';
 import { countedBytes, rebootedSince } from './meter';
+import { sessionGrowthEachWay } from './subscribers';
 import type { CounterReading } from './source';
 import type { WatchReport } from './types';
 
@@ -151,11 +144,8 @@ function countedNow(c: Cycle, x: Watched, byId: Map<string, CounterReading>, now
   for (const d of x.devices) {
     const q = byId.get(d.source_counter_id as string);
     if (!q) continue;
-    const bUp = Number(d.baseline_up);
-    const bDown = Number(d.baseline_down);
-    const fresh = q.up < bUp || q.down < bDown;
-    const up = fresh ? q.up : q.up - bUp;
-    const down = fresh ? q.down : q.down - bDown;
+    const base = { up: Number(d.baseline_up), down: Number(d.baseline_down) };
+    const { up, down } = sessionGrowthEachWay(q, base);
     const poll = { at: now, prevAt: c.memory.lastPoll };
     counted += countedBytes(up, down, poll, x.v.profile.offpeak, c.deps.config.tz);
   }
@@ -167,12 +157,6 @@ interface Crossing {
   limits: DesiredLimits;
   devices: DeviceDecision[];
   crossedAt: number;
-}
-
-/** Where a tick notes the projected crossings before its next one (`until`); absent on a due read. */
-interface Projecting {
-  due: Map<number, number>;
-  until: number;
 }
 
 /** The watched vouchers whose speed the policy changes at the counted bytes just read. */
@@ -190,18 +174,16 @@ function crossings(
   const out: Crossing[] = [];
   for (const x of set) {
     const counted = countedNow(c, x, byId, now);
-    const before = w.seen.get(x.v.row.id);
-    w.seen.set(x.v.row.id, { at: now, counted });
+    const before = w.seen.get(x.v.row.id) ?? { at: w.pollAt, counted: x.counted };
+    const after = { at: now, counted };
+    w.seen.set(x.v.row.id, after);
     const use = { ...x.item.voucher, countedBytes: counted };
     const limits = desiredLimits(use, now, tz);
     if (!QUEUED_STATES.includes(limits.state)) continue;
     // What the router has now: the poll's decision from the booked bytes, or what a tick since enforced.
     const current = w.applied.get(x.v.row.id) ?? desiredLimits(x.item.voucher, now, tz);
     if (sameRates(limits, current)) {
-      const from = before ?? { at: w.pollAt, counted: x.counted };
-      const line = nextThreshold(use);
-      const at = project && line && projectedCrossing(line, from, { at: now, counted }, project.until);
-      if (project) noteDue(project.due, x.v.row.id, at || undefined, counted > from.counted);
+      noteDue(x.v.row.id, nextThreshold(use), before, after, project);
       continue;
     }
     project?.due.delete(x.v.row.id);
@@ -211,7 +193,7 @@ function crossings(
       voucherId: x.v.row.id,
       limits,
       devices: decided.devices.filter((d) => !claimed.has(d.mac)),
-      crossedAt: crossedAt(threshold, before ?? { at: w.pollAt, counted: x.counted }, { at: now, counted }),
+      crossedAt: crossedAt(threshold, before, after),
     });
   }
   return out;
@@ -240,55 +222,33 @@ async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
   return found.length;
 }
 
-/** The targeted reads to come (cycle.ts), made on first use. */
-function dueReads(c: Cycle): DueReads {
-  c.memory.watchDue ??= { devices: new Map(), subscribers: new Map() };
-  return c.memory.watchDue;
-}
-
 /**
  * One tick of the watch (under the poll's lock: index.ts): the devices', then the subscribers'. `due`: just those
  * whose projected crossing has come.
  */
 export async function watchOnce(c: Cycle, s: WatchSettings, mode: WatchMode = 'tick'): Promise<WatchReport> {
-  const devices = await watchDevices(c, s, mode);
-  return { ...devices, subscribers: await watchSubscribers(c, s, mode) };
+  return { ...(await watchDevices(c, s, mode)), subscribers: await watchSubscribers(c, s, mode) };
 }
 
-async function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
-  const now = c.deps.clock.now();
-  // A due read takes its moments first: whatever it finds, they are read (or given up) once.
-  const due = dueReads(c).devices;
-  const only = mode === 'due' ? takeDue(due, now) : undefined;
-  const read = c.source.readDevices;
-  if (!s.enabled()) return none('off');
-  if (!read || !c.enforcer.applyDevices) return none('not-supported');
-  const state = c.memory.active?.state;
-  const pollAt = c.memory.lastPoll;
-  if (!state || pollAt === undefined || c.memory.outage.since !== undefined) return none('no-poll-yet');
-  if (only?.size === 0) return none();
-  // Another writer since the poll loaded the vouchers (a sale, a top-up, a revoke, a plan edited, the users' sync):
-  // the watched ones are decided from their rows as they are now.
-  const kept = c.memory.active?.stamp;
-  const stale = kept !== undefined && !ChangeWatch.unchanged(kept, await c.watch.stamp());
-  const w = memoryFor(c, state, pollAt);
-  const set = stale ? await asNow(c, w, watchSet(c, w, s, now, only)) : watchSet(c, w, s, now, only);
-  if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
-  const watched = set.reduce((n, x) => n + x.devices.length, 0);
-  const site = siteOf(c.deps).name;
-  if (!only) c.deps.metrics?.fupWatched(site, watched);
-  if (set.length === 0) return none();
-  let got;
-  try {
-    got = await read(set.flatMap((x) => x.devices.map((d) => d.mac)));
-  } catch (err) {
-    if (!(err instanceof UnreachableError)) throw err;
-    return { ...none('router-unreachable'), watched };
-  }
-  c.deps.metrics?.fupWatchRead(site, got.rows);
-  if (rebootedSince(c.memory.knownStart, got.countersStartedAt))
-    return { watched, rows: got.rows, enforced: 0, skipped: 'rebooted' };
-  const project = only ? undefined : { due, until: now + 2 * s.intervalSeconds() * 1000 };
-  const enforced = await enforce(c, crossings(c, set, got.counters, now, project));
-  return { watched, rows: got.rows, enforced };
+function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
+  return watchKind(c, s, mode, {
+    due: 'devices',
+    read: c.enforcer.applyDevices && c.source.readDevices,
+    metric: 'fupWatched',
+    async select(due, now, only) {
+      const { stamp, state } = c.memory.active!;
+      const pollAt = c.memory.lastPoll!;
+      // Another writer since the poll loaded the vouchers (a sale, a top-up, a revoke, a plan edited, the users' sync):
+      // the watched ones are decided from their rows as they are now.
+      const stale = !ChangeWatch.unchanged(stamp, await c.watch.stamp());
+      const w = memoryFor(c, state, pollAt);
+      const set = stale ? await asNow(c, w, watchSet(c, w, s, now, only)) : watchSet(c, w, s, now, only);
+      if (!only) keepDue(due, new Set(set.map((x) => x.v.row.id)));
+      return set;
+    },
+    watched: (set) => set.reduce((n, x) => n + x.devices.length, 0),
+    names: (set) => set.flatMap((x) => x.devices.map((d) => d.mac)),
+    rebooted: (got) => rebootedSince(c.memory.knownStart, got.countersStartedAt),
+    enforce: (set, got, now, project) => enforce(c, crossings(c, set, got.counters, now, project)),
+  });
 }

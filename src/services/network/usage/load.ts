@@ -68,6 +68,7 @@ export interface LoadedState {
   index?: DeviceIndex;
 }
 
+/** How many ids one query, or rows one write, carries (well under either engine's bound-parameter limit). */
 const CHUNK = 500;
 
 /**
@@ -117,10 +118,17 @@ const DEVICE_COLS = [
   'login_pending_at',
 ];
 
+/** `xs` in parts of `size`, in order. */
+export function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
 /** `read` of each chunk of `items` in turn, its rows joined. */
-async function inChunks<T, R>(items: readonly T[], read: (part: T[]) => Promise<R[]>): Promise<R[]> {
+export async function inChunks<T, R>(items: readonly T[], read: (part: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await read(items.slice(i, i + CHUNK))));
+  for (const part of chunks(items)) out.push(...(await read(part)));
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../../../lib/clock';
 import type { Logger } from '../../../lib/logger';
 import { recordEvents, type EventInput } from '../../business/events';
 import { recordAlerts } from './alert-events';
+import { chunks } from './load';
 import { loginEvent, logoutEvent } from '../../business/events/activity';
 import type { AlertCandidate, DeviceWrite, MeterResult, SampleRow, VoucherWrite } from './meter-types';
 import * as voucherDevices from '../../shop/voucher-devices/usage';
@@ -122,11 +123,8 @@ const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
 const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sqlite);
 
 /** `rows` as jsonRows' bound values, ROWS_PER_STATEMENT rows each. */
-function jsonChunks(pg: boolean, cols: readonly string[], rows: Cell[][]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
-    out.push(jsonRowsValue(pg, cols, rows.slice(i, i + ROWS_PER_STATEMENT)));
-  return out;
+export function jsonChunks(pg: boolean, cols: readonly string[], rows: Cell[][]): string[] {
+  return chunks(rows, ROWS_PER_STATEMENT).map((part) => jsonRowsValue(pg, cols, part));
 }
 
 /**
@@ -188,10 +186,7 @@ interface UsageWrites {
 
 /** Row ids as JSON arrays, ROWS_PER_STATEMENT each (one bound value a statement). */
 function idChunks(ids: readonly number[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT)
-    out.push(JSON.stringify(ids.slice(i, i + ROWS_PER_STATEMENT)));
-  return out;
+  return chunks(ids, ROWS_PER_STATEMENT).map((part) => JSON.stringify(part));
 }
 
 export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {

@@ -125,21 +125,6 @@ export function bootWindow(
   return { earliest: askedAt - uptimeSeconds * 1000, latest: replyAt - uptimeSeconds * 1000 };
 }
 
-/** The reading a router snapshot gives: its queues' counters and its hotspot sessions. */
-function readingOf(
-  snapshot: RouterSnapshot,
-  hotspot: ManagedHotspot,
-  askedAt: number,
-  replyAt: number,
-): UsageReading {
-  return {
-    counters: snapshot.ours,
-    sessions: snapshot.sessions,
-    countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, replyAt),
-    loginsMissed: () => hotspot.loginsMissedBy(snapshot),
-  };
-}
-
 /** `read` of the router; any failure of the router in it is the source being unreachable. */
 export async function fromRouter<T>(read: () => Promise<T>): Promise<T> {
   try {
@@ -168,7 +153,13 @@ export function routerCounterSource(
         fromRouter(() => hotspot.snapshot()),
         subscribers && fromRouter(subscribers),
       ]);
-      const reading = readingOf(snapshot, hotspot, askedAt, now());
+      // The reading the snapshot gives: its queues' counters and its hotspot sessions.
+      const reading: UsageReading = {
+        counters: snapshot.ours,
+        sessions: snapshot.sessions,
+        countersStartedAt: bootWindow(snapshot.routerUptimeSeconds, askedAt, now()),
+        loginsMissed: () => hotspot.loginsMissedBy(snapshot),
+      };
       if (ppp) reading.subscribers = ppp;
       kept?.(reading, snapshot);
       return reading;

@@ -121,46 +121,50 @@ export interface MeteredSubscribers {
 const METER_TABLES = ['subscribers', 'profiles', 'sites'];
 
 /**
- * meteredSubscribers() kept between polls on SQLite, whose ChangeWatch sees every writer (this process's
- * statements, other processes' commits): a poll reads again only after a write to the subscribers, their plans
- * or sites, or on a new day. PostgreSQL notifies no change of these tables: each poll reads them there.
+ * `read` kept between calls on SQLite, whose ChangeWatch sees every writer (this process's statements, other
+ * processes' commits): read again only after a write to `opts.tables`, or when the call's `key` is not the kept
+ * one's. PostgreSQL notifies no change of these tables: each call reads them there.
  */
-export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
-  if (isPostgres(db)) return { at: (...a) => meteredSubscribers(db, ...a), close: () => undefined };
-  // Made at the first poll with subscribers' sessions.
-  const watch = lazyWatch(db, { tables: METER_TABLES });
-  let kept:
-    | {
-        stamp: ChangeStamp;
-        asked: string;
-        zones: string[];
-        day: string;
-        subs: Map<string, MeteredSubscriber>;
-      }
-    | undefined;
-  // The zones' dates the kept cycles were worked out on.
-  const dayOf = (zones: readonly string[], now: number) => zones.map((tz) => localDate(now, tz)).join(' ');
+function keptRead<A extends unknown[], T>(
+  db: Knex,
+  opts: ChangeWatchOptions,
+  read: (...a: A) => Promise<T>,
+  key: (...a: A) => string,
+): { at(...a: A): Promise<T>; close(): void } {
+  if (isPostgres(db)) return { at: read, close: () => undefined };
+  // Made at the first read.
+  const watch = lazyWatch(db, opts);
+  let kept: { stamp: ChangeStamp; key: string; value: T } | undefined;
   return {
-    async at(siteId, shopTz, now) {
+    async at(...a) {
       const stamp = await watch.stamp();
-      const asked = `${siteId} ${shopTz}`;
-      if (
-        kept &&
-        kept.asked === asked &&
-        ChangeWatch.unchanged(kept.stamp, stamp) &&
-        kept.day === dayOf(kept.zones, now)
-      )
-        return kept.subs;
-      const subs = await meteredSubscribers(db, siteId, shopTz, now);
-      const zones = [...new Set([shopTz, ...[...subs.values()].map((s) => s.tz)])];
-      kept = { stamp, asked, zones, day: dayOf(zones, now), subs };
-      return subs;
+      if (kept && ChangeWatch.unchanged(kept.stamp, stamp) && kept.key === key(...a)) return kept.value;
+      const value = await read(...a);
+      kept = { stamp, key: key(...a), value };
+      return value;
     },
     close() {
       watch.close();
       kept = undefined;
     },
   };
+}
+
+/**
+ * meteredSubscribers() kept between polls (keptRead): a poll reads again only after a write to the subscribers,
+ * their plans or sites, or on a new day.
+ */
+export function keptMeteredSubscribers(db: Knex): MeteredSubscribers {
+  // The zones the kept cycles were worked out in: their dates are part of the key.
+  let zones: string[] = [];
+  const read = async (siteId: number, shopTz: string, now: number) => {
+    const subs = await meteredSubscribers(db, siteId, shopTz, now);
+    zones = [...new Set([shopTz, ...[...subs.values()].map((s) => s.tz)])];
+    return subs;
+  };
+  return keptRead(db, { tables: METER_TABLES }, read, (siteId, shopTz, now) =>
+    [siteId, shopTz, ...zones.map((tz) => localDate(now, tz))].join(' '),
+  );
 }
 
 /**
@@ -195,24 +199,9 @@ async function namesOf(db: Knex, siteId: number): Promise<ReadonlySet<string> | 
 }
 
 /**
- * The names kept between polls on SQLite while no statement wrote `subscribers` (a subscriber added, renamed, ended,
- * from this process or another: ChangeWatch); read every poll on PostgreSQL, which notifies no change of the table.
+ * The names kept between polls (keptRead) while no statement wrote `subscribers` (a subscriber added, renamed,
+ * ended, from this process or another).
  */
 export function keptSubscriberNames(db: Knex): SubscriberNames {
-  if (isPostgres(db)) return { at: (siteId) => namesOf(db, siteId), close: () => undefined };
-  const watch = lazyWatch(db, { tables: ['subscribers'] });
-  let kept: { stamp: ChangeStamp; siteId: number; names: ReadonlySet<string> | undefined } | undefined;
-  return {
-    async at(siteId) {
-      const stamp = await watch.stamp();
-      if (kept && kept.siteId === siteId && ChangeWatch.unchanged(kept.stamp, stamp)) return kept.names;
-      const names = await namesOf(db, siteId);
-      kept = { stamp, siteId, names };
-      return names;
-    },
-    close() {
-      watch.close();
-      kept = undefined;
-    },
-  };
+  return keptRead(db, { tables: ['subscribers'] }, (siteId: number) => namesOf(db, siteId), String);
 }

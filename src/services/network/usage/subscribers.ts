@@ -17,18 +17,13 @@ import { addDays } from '../../../domain/billing-cycle';
 import type { Profile } from '../../../domain/profile-types';
 import { bytesCountNow, type SubscriberSpeeds } from '../../../domain/subscriber-policy';
 import { localDate } from '../../../domain/calendar';
-import {
-  jsonRows,
-  jsonRowsValue,
-  jsonSelect,
-  ROWS_PER_STATEMENT,
-  USAGE_SQL_TAG,
-  type Cell,
-} from '../../../db/bulk-sql';
+import { jsonRows, jsonSelect, USAGE_SQL_TAG, type Cell } from '../../../db/bulk-sql';
 import { isPostgres, rawRows } from '../../../db/knex';
 import type { SubscriberSessionReading } from './source';
 import { deleteBaselines, readBaselines, type Baseline, type PollBaselines } from './subscriber-baselines';
 import type { MeteredSubscriber } from './subscriber-load';
+import { chunks } from './load';
+import { jsonChunks } from './persist';
 import { speedsAfter } from './subscriber-speeds';
 export { meteredSubscribers } from './subscriber-load';
 
@@ -90,11 +85,8 @@ function cyclesSql(pg: boolean): string {
 
 const hasThresholds = (p: Profile): boolean => p.fup !== undefined || p.dataCapBytes !== undefined;
 
-/** How many rows one insert or delete carries (well under either engine's bound-parameter limit). */
-const CHUNK = 500;
-
 /** The bytes a session moved each way since its baseline: all of them for a new session, or counters that went back. */
-function sessionGrowthEachWay(
+export function sessionGrowthEachWay(
   s: Pick<SubscriberSessionReading, 'up' | 'down'>,
   b?: Pick<Baseline, 'up' | 'down'> & Partial<Baseline>,
 ): { up: number; down: number } {
@@ -121,12 +113,6 @@ function freshCycles(subs: ReadonlyMap<string, MeteredSubscriber>, now: number):
     if (from === undefined) since.set(s.tz, (from = addDays(localDate(now, s.tz), -1)));
     if (s.cycle.start >= from) out.push(s);
   }
-  return out;
-}
-
-function chunks<T>(xs: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
   return out;
 }
 
@@ -236,10 +222,8 @@ async function moveBaselines(
   const gone = [...baselines.keys()].filter((k) => !g.keys.has(k));
   for (const part of chunks(gone)) await deleteBaselines(trx, o.siteId, part);
   const pg = isPostgres(trx);
-  for (let i = 0; i < g.seen.length; i += ROWS_PER_STATEMENT) {
-    const json = jsonRowsValue(pg, SESSION_COLS, g.seen.slice(i, i + ROWS_PER_STATEMENT));
+  for (const json of jsonChunks(pg, SESSION_COLS, g.seen))
     await trx.raw(SQL[pg ? 'pg' : 'sqlite'].sessions, [o.siteId, o.now, json]);
-  }
   o.baselines?.moved(baselines, g.seen, gone, o.now);
 }
 
@@ -259,8 +243,7 @@ async function addToCycles(
   for (const s of opened) rows.push([s.id, s.cycle.start, s.cycle.end, 0, 0, 0]);
   const pg = isPostgres(trx);
   const out = new Map<number, number>();
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const json = jsonRowsValue(pg, USAGE_COLS, rows.slice(i, i + ROWS_PER_STATEMENT));
+  for (const json of jsonChunks(pg, USAGE_COLS, rows)) {
     const got = await trx.raw(SQL[pg ? 'pg' : 'sqlite'].cycles, [now, json]);
     for (const r of rawRows<{ subscriber_id: unknown; counted_bytes: unknown }>(got))
       out.set(Number(r.subscriber_id), Number(r.counted_bytes));
