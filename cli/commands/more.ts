@@ -15,7 +15,7 @@ import {
 import { profileJson } from '../../src/services/shop/profiles/json';
 import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { parseCommand, requireOption, usageError, stringOptions } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
@@ -42,13 +42,8 @@ const sheet: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        batch: { type: 'string' },
+        ...stringOptions(['batch', 'paper', 'format', 'include', 'design', 'from']),
         out: { type: 'string', short: 'o' },
-        paper: { type: 'string' },
-        format: { type: 'string' },
-        include: { type: 'string' },
-        design: { type: 'string' },
-        from: { type: 'string' },
       },
       SHEET,
     );
@@ -90,8 +85,7 @@ const extend: CommandDef = {
     const { values, positionals } = parseCommand(
       args,
       {
-        time: { type: 'string' },
-        price: { type: 'string' },
+        ...stringOptions(['time', 'price']),
         yes: { type: 'boolean' },
         json: { type: 'boolean' },
       },
