@@ -228,4 +228,4 @@ const quick: CommandDef = {
   },
 };
 
-export const cardCommands = { designs: [show, set, reset], quickPrint: quick };
+export const cardCommands = [quick, show, set, reset];

@@ -194,6 +194,4 @@ const run: CommandDef = {
   },
 };
 
-export const invoiceCommands: CommandDef[] = [list, show];
-export const paymentCommands: CommandDef[] = [pay];
-export const billingCommands: CommandDef[] = [run];
+export const invoiceCommands: CommandDef[] = [pay, list, show, run];

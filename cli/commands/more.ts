@@ -119,8 +119,6 @@ const extend: CommandDef = {
   },
 };
 
-/** A JSON file named by the operator (relative to where they are), or stdin for `-`; mistakes are theirs (exit 2). */
-
 const YES = `--yes: a monthly fee above ₱10,000, or raised five times or more, is meant (refused as a likely typo without).`;
 const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--yes] [--json]
 
