@@ -24,18 +24,13 @@ type Module = () => readonly CommandDef[];
  */
 const from = {
   vouchers: () => (require('./commands/vouchers') as typeof import('./commands/vouchers')).voucherCommands,
-  cards: () => {
-    const { cardCommands } = require('./commands/cards') as typeof import('./commands/cards');
-    return [cardCommands.quickPrint, ...cardCommands.designs];
-  },
+  cards: () => (require('./commands/cards') as typeof import('./commands/cards')).cardCommands,
   more: () =>
     Object.values((require('./commands/more') as typeof import('./commands/more')).moreCommands).flat(),
   network: () => (require('./commands/network') as typeof import('./commands/network')).networkCommands,
   admin: () => (require('./commands/admin') as typeof import('./commands/admin')).adminCommands,
-  unlock: () => {
-    const m = require('./commands/admin-unlock') as typeof import('./commands/admin-unlock');
-    return [...m.adminUnlockCommands, ...m.subscriberUnlockCommands];
-  },
+  unlock: () =>
+    (require('./commands/admin-unlock') as typeof import('./commands/admin-unlock')).unlockCommands,
   events: () => [(require('./commands/events') as typeof import('./commands/events')).eventsCommand],
   router: () => (require('./commands/router') as typeof import('./commands/router')).routerCommands,
   routerSetup: () =>
@@ -50,10 +45,7 @@ const from = {
     (require('./commands/subscribers') as typeof import('./commands/subscribers')).subscriberCommands,
   adopt: () =>
     (require('./commands/subscribers-adopt') as typeof import('./commands/subscribers-adopt')).adoptCommands,
-  invoices: () => {
-    const m = require('./commands/invoices') as typeof import('./commands/invoices');
-    return [...m.paymentCommands, ...m.invoiceCommands, ...m.billingCommands];
-  },
+  invoices: () => (require('./commands/invoices') as typeof import('./commands/invoices')).invoiceCommands,
   subscriberPayments: () =>
     (require('./commands/subscriber-payments') as typeof import('./commands/subscriber-payments'))
       .subscriberPaymentCommands,

@@ -75,5 +75,4 @@ const unlockSubscriber: CommandDef = {
   },
 };
 
-export const adminUnlockCommands = [unlock];
-export const subscriberUnlockCommands = [unlockSubscriber];
+export const unlockCommands = [unlock, unlockSubscriber];

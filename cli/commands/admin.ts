@@ -5,7 +5,7 @@ import { openDatabase, migrateLatest } from '../../src/db/knex';
 import { ValidationError } from '../../src/domain/errors';
 import { formatBytes } from '../../src/domain/units';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
@@ -51,9 +51,7 @@ Defaults: from and to today, by profile. --site: one site's vouchers only (its i
 
 /** The options both reports take. */
 const REPORT_OPTIONS = {
-  from: { type: 'string' },
-  to: { type: 'string' },
-  site: { type: 'string' },
+  ...stringOptions(['from', 'to', 'site']),
   json: { type: 'boolean' },
 } as const;
 

@@ -14,7 +14,7 @@ import { ValidationError } from '../../src/domain/errors';
 import type { TemplateScope } from '../../src/services/shop/card-templates';
 import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { parseCommand, requireOption, usageError, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
@@ -87,6 +87,9 @@ the one it printed with). ${SCOPE} FACTS: a comma list of ${CARD_FACTS.join(', '
 --file reads a design as JSON (the shape \`cards show --json\` prints under "template"; - for stdin).
 Every problem is reported at once and nothing is saved; the change is audited.`;
 
+/** The options saved as typed (the service checks them). */
+const TEXTS = ['headline', 'footer', 'accent', 'background', 'price', 'paper', 'language'] as const;
+
 function onOff(value: string | boolean | undefined, field: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === 'on' || value === 'yes' || value === 'true') return true;
@@ -116,18 +119,7 @@ const set: CommandDef = {
       args,
       {
         ...scopeOptions,
-        headline: { type: 'string' },
-        footer: { type: 'string' },
-        accent: { type: 'string' },
-        background: { type: 'string' },
-        price: { type: 'string' },
-        paper: { type: 'string' },
-        language: { type: 'string' },
-        logo: { type: 'string' },
-        qr: { type: 'string' },
-        show: { type: 'string' },
-        hide: { type: 'string' },
-        file: { type: 'string' },
+        ...stringOptions([...TEXTS, 'logo', 'qr', 'show', 'hide', 'file']),
         json: { type: 'boolean' },
       },
       SET,
@@ -136,8 +128,7 @@ const set: CommandDef = {
     const fromFile =
       typeof values.file === 'string' ? ((await readJsonFile(values.file)) as Record<string, unknown>) : {};
     const change: Record<string, unknown> = { ...fromFile };
-    for (const k of ['headline', 'footer', 'accent', 'background', 'price', 'paper', 'language'] as const)
-      if (typeof values[k] === 'string') change[k] = values[k];
+    for (const k of TEXTS) if (typeof values[k] === 'string') change[k] = values[k];
     for (const k of ['logo', 'qr'] as const) {
       const v = onOff(values[k], k);
       if (v !== undefined) change[k] = v;
@@ -198,11 +189,8 @@ const quick: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        profile: { type: 'string' },
+        ...stringOptions(['profile', 'count', 'site', 'paper']),
         out: { type: 'string', short: 'o' },
-        count: { type: 'string' },
-        site: { type: 'string' },
-        paper: { type: 'string' },
         json: { type: 'boolean' },
       },
       PRINT,
@@ -240,4 +228,4 @@ const quick: CommandDef = {
   },
 };
 
-export const cardCommands = { designs: [show, set, reset], quickPrint: quick };
+export const cardCommands = [quick, show, set, reset];

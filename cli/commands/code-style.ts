@@ -7,7 +7,7 @@ import {
 } from '../../src/services/shop/vouchers/code-style';
 import { resolveCodeStyle } from '../../src/domain/code-style';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { givenOptions, parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { codeStyleJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
@@ -23,6 +23,15 @@ and how long a guesser at the portal's limit needs for a 1% chance at one of 1,0
 With options it is set (the rest kept); a style under the floor (a year: 8 letters or 12 digits at least)
 is refused, saying why. --check shows the figures of the options without saving.`;
 
+/** A code style's options, under the service's names (`vouchers generate` takes them too). */
+export const CODE_STYLE_OPTIONS = {
+  alphabet: 'alphabet',
+  length: 'length',
+  prefix: 'prefix',
+  passwordAlphabet: 'password-alphabet',
+  passwordLength: 'password-length',
+};
+
 export const codeStyle: CommandDef = {
   name: 'settings code-style',
   summary: "show or set the shop's code style (numbers only, small letters, a separate password)",
@@ -31,24 +40,14 @@ export const codeStyle: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        alphabet: { type: 'string' },
-        length: { type: 'string' },
-        prefix: { type: 'string' },
-        'password-alphabet': { type: 'string' },
-        'password-length': { type: 'string' },
+        ...stringOptions(CODE_STYLE_OPTIONS),
         check: { type: 'boolean' },
         json: { type: 'boolean' },
       },
       USAGE,
     );
-    const input = {
-      alphabet: values.alphabet,
-      length: values.length,
-      prefix: values.prefix,
-      passwordAlphabet: values['password-alphabet'],
-      passwordLength: values['password-length'],
-    };
-    const setting = Object.values(input).some((v) => v !== undefined) && !values.check;
+    const input = givenOptions(values, CODE_STYLE_OPTIONS);
+    const setting = Object.keys(input).length > 0 && !values.check;
     return withCore(async (core) => {
       const settings = core.services.settings;
       const before = await storedCodeStyle(settings);

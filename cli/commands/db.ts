@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/db/knex';
 import { ValidationError, DatabaseUrlError, AppError } from '../../src/domain/errors';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption } from '../lib/args';
+import { parseCommand, requireOption, stringOptions } from '../lib/args';
 import { print, printJson, type CommandDef } from './shared';
 
 const COPY = `Usage: pisonet db copy --from URL --to URL [--force] [--json]
@@ -59,8 +59,7 @@ const copy: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        from: { type: 'string' },
-        to: { type: 'string' },
+        ...stringOptions(['from', 'to']),
         force: { type: 'boolean' },
         json: { type: 'boolean' },
       },

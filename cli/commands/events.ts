@@ -7,7 +7,7 @@ import { activityGroup, ACTIVITY_LABELS } from '../../src/domain/activity';
 import { formatShopTime } from '../../src/domain/clock';
 import { normaliseCode } from '../../src/domain/codes';
 import { isoInstant } from '../../src/domain/units';
-import { parseCommand } from '../lib/args';
+import { parseCommand, stringOptions } from '../lib/args';
 import { table } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 
@@ -26,9 +26,7 @@ export const eventsCommand: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        site: { type: 'string' },
-        code: { type: 'string' },
-        limit: { type: 'string' },
+        ...stringOptions(['site', 'code', 'limit']),
         json: { type: 'boolean' },
       },
       EVENTS,

@@ -15,7 +15,7 @@ import {
   SameReferenceError,
   type PaymentOutcome,
 } from '../../src/services/subscriptions/billing/payments';
-import { parseCommand } from '../lib/args';
+import { parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import type { Core } from '../../src/core';
@@ -138,8 +138,7 @@ const pay: CommandDef = {
     const { values, positionals } = parseCommand(
       args,
       {
-        method: { type: 'string' },
-        reference: { type: 'string' },
+        ...stringOptions(['method', 'reference']),
         yes: { type: 'boolean', short: 'y' },
         json: { type: 'boolean' },
       },
@@ -195,6 +194,4 @@ const run: CommandDef = {
   },
 };
 
-export const invoiceCommands: CommandDef[] = [list, show];
-export const paymentCommands: CommandDef[] = [pay];
-export const billingCommands: CommandDef[] = [run];
+export const invoiceCommands: CommandDef[] = [pay, list, show, run];

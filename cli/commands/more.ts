@@ -15,7 +15,7 @@ import {
 import { profileJson } from '../../src/services/shop/profiles/json';
 import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { parseCommand, requireOption, usageError, stringOptions } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
@@ -42,13 +42,8 @@ const sheet: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        batch: { type: 'string' },
+        ...stringOptions(['batch', 'paper', 'format', 'include', 'design', 'from']),
         out: { type: 'string', short: 'o' },
-        paper: { type: 'string' },
-        format: { type: 'string' },
-        include: { type: 'string' },
-        design: { type: 'string' },
-        from: { type: 'string' },
       },
       SHEET,
     );
@@ -90,8 +85,7 @@ const extend: CommandDef = {
     const { values, positionals } = parseCommand(
       args,
       {
-        time: { type: 'string' },
-        price: { type: 'string' },
+        ...stringOptions(['time', 'price']),
         yes: { type: 'boolean' },
         json: { type: 'boolean' },
       },
@@ -124,8 +118,6 @@ const extend: CommandDef = {
     });
   },
 };
-
-/** A JSON file named by the operator (relative to where they are), or stdin for `-`; mistakes are theirs (exit 2). */
 
 const YES = `--yes: a monthly fee above ₱10,000, or raised five times or more, is meant (refused as a likely typo without).`;
 const PCREATE = `Usage: pisonet profiles create FILE [--site SITE] [--yes] [--json]

@@ -6,7 +6,7 @@ import { normaliseMac, parseSpeedLimit } from '../../src/domain/units';
 import type { Core } from '../../src/core';
 import type { BandwidthChange, BandwidthService } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { parseCommand, requireOption, stringOptions, usageError, type OptionSpec } from '../lib/args';
 import { cliActor, requireRouter } from '../lib/context';
 import { queuesTable, speedText, trafficTable, usersTable } from '../lib/render';
 import {
@@ -135,30 +135,6 @@ second from 8K to 10G, like 512K, 2M, 1.5M or "2 Mbps", or "unlimited" for no li
 The router changes at once (or at the next poll when it cannot now). MAC may also be given as --mac MAC.
 ${DEVICE_SITE_HELP}`;
 
-const bwSet: CommandDef = {
-  name: 'bandwidth set',
-  summary: 'set a bandwidth limit for a device',
-  usage: BW_SET,
-  async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { ...MAC_OPTION, up: { type: 'string' }, down: { type: 'string' } },
-      BW_SET,
-      [0, 1],
-    );
-    const mac = macOption(values, positionals, BW_SET);
-    const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
-    const down = parseSpeedLimit(requireOption(values, 'down', BW_SET), 'down');
-    return withCore(async (core) => {
-      const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) =>
-        bw.setLimit(mac, up, down, cliActor()),
-      );
-      printChange(r, values.json, (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`);
-      return 0;
-    });
-  },
-};
-
 const BW_REMOVE = `Usage: pisonet bandwidth remove MAC [--site SITE] [--json]
 
 Removes the device's speed limit: it is unlimited until a new limit is set ("bandwidth set") or
@@ -166,23 +142,28 @@ it goes back to its plan ("bandwidth reset"), or its voucher ends. Its queue sta
 still counted. MAC may also be given as --mac MAC.
 ${DEVICE_SITE_HELP}`;
 
-/** A bandwidth command that takes one device (MAC as the argument or --mac) and reports the change. */
+/**
+ * A bandwidth command that takes one device (MAC as the argument or --mac) and reports the change; `act` reads
+ * its own options (`options`) before the core opens, and gives the change.
+ */
 function deviceCommand(
   name: string,
   summary: string,
   usage: string,
-  act: (bw: BandwidthService, mac: string) => Promise<BandwidthChange>,
+  act: (values: Record<string, unknown>) => (bw: BandwidthService, mac: string) => Promise<BandwidthChange>,
   done: (change: BandwidthChange, at: string) => string,
+  options: OptionSpec = {},
 ): CommandDef {
   return {
     name,
     summary,
     usage,
     async run(args) {
-      const { values, positionals } = parseCommand(args, MAC_OPTION, usage, [0, 1]);
+      const { values, positionals } = parseCommand(args, { ...MAC_OPTION, ...options }, usage, [0, 1]);
       const mac = macOption(values, positionals, usage);
+      const change = act(values);
       return withCore(async (core) => {
-        const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => act(bw, mac));
+        const r = await changeOnDeviceSite(core, mac, siteValue(values), (bw) => change(bw, mac));
         printChange(r, values.json, done);
         return 0;
       });
@@ -190,11 +171,24 @@ function deviceCommand(
   };
 }
 
+const bwSet = deviceCommand(
+  'bandwidth set',
+  'set a bandwidth limit for a device',
+  BW_SET,
+  (values) => {
+    const up = parseSpeedLimit(requireOption(values, 'up', BW_SET), 'up');
+    const down = parseSpeedLimit(requireOption(values, 'down', BW_SET), 'down');
+    return (bw, mac) => bw.setLimit(mac, up, down, cliActor());
+  },
+  (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`,
+  stringOptions(['up', 'down']),
+);
+
 const bwRemove = deviceCommand(
   'bandwidth remove',
   'remove the speed limit of a device (unlimited)',
   BW_REMOVE,
-  (bw, mac) => bw.removeLimit(mac, cliActor()),
+  () => (bw, mac) => bw.removeLimit(mac, cliActor()),
   (c, at) => `Speed limit removed for ${c.mac}${at}: unlimited (its data is still counted).`,
 );
 
@@ -208,7 +202,7 @@ const bwReset = deviceCommand(
   'bandwidth reset',
   "back to the plan's speed (drops the admin limit)",
   BW_RESET,
-  (bw, mac) => bw.resetLimit(mac, cliActor()),
+  () => (bw, mac) => bw.resetLimit(mac, cliActor()),
   (c, at) => `${c.mac}${at} is back to its plan: ${c.profile}, ${speedText(c)}.`,
 );
 

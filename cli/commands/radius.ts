@@ -10,7 +10,7 @@ import { createLogger } from '../../src/lib/logger';
 import { freeradiusDb, writeFreeradiusConfig } from '../../src/radius/write-config';
 import { radiusClients } from '../../src/services/network/radius/clients';
 import { openCredentialsBox } from '../../src/services/business/sites/credentials';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, stringOptions } from '../lib/args';
 import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
 
 const CONFIG = `Usage: pisonet radius freeradius-config --dir DIR [--auth-port N] [--acct-port M] [--address IP] [--json]
@@ -42,10 +42,7 @@ const configCommand: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        dir: { type: 'string' },
-        'auth-port': { type: 'string' },
-        'acct-port': { type: 'string' },
-        address: { type: 'string' },
+        ...stringOptions(['dir', 'auth-port', 'acct-port', 'address']),
         json: { type: 'boolean' },
       },
       CONFIG,

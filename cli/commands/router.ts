@@ -7,7 +7,7 @@ import { confirmAction } from '../lib/ask';
 import { ValidationError } from '../../src/domain/errors';
 import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { logTable, READINGS, readHeading, trafficText, type Reading } from '../lib/router-render';
 import { parseSiteRead, SITE_OPTION, siteValue, type SiteRouter } from '../lib/site-router';
@@ -104,9 +104,7 @@ const log: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        topic: { type: 'string' },
-        grep: { type: 'string' },
-        limit: { type: 'string' },
+        ...stringOptions(['topic', 'grep', 'limit']),
         json: { type: 'boolean' },
         ...SITE_OPTION,
       },

@@ -24,54 +24,61 @@ How many times one code may move to a new device (a phone that came back with an
 in any 24 hours: 0 (moves off: never, not even for the phone that redeemed it) to ${MAX_MOVES_PER_DAY}, default 3.
 Without N it shows the current value.`;
 
-const movesPerDay: CommandDef = {
-  name: 'settings moves-per-day',
-  summary: 'show or set how often one code may move to a new device per day',
-  usage: MOVES,
-  async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, MOVES, [0, 1]);
-    return withCore(async (core) => {
-      const self = core.services.selfService;
-      const before = await self.movesPerDay();
-      // The bound is the service's (the same parser as the web's Settings page).
-      // An unchanged value is not written (nor audited) again.
-      const wanted = positionals.length ? parseMovesPerDay(positionals[0]) : before;
-      const now = wanted === before ? before : await self.setMovesPerDay(positionals[0], cliActor());
-      if (values.json) printJson({ movesPerDay: now, changed: now !== before });
-      else if (!positionals.length) print(`Moves per day: ${now}${now === 0 ? ' (codes never move)' : ''}`);
-      else if (now === before) print(`Moves per day: ${now} (unchanged)`);
-      else print(out.green(`Moves per day: ${before} → ${now}`));
-      return 0;
-    });
-  },
-};
-
 const OFFLINE = `Usage: pisonet settings move-offline-minutes [N] [--json]
 
 How long (whole minutes, 1 to ${MAX_MOVE_OFFLINE_MINUTES}, default ${DEFAULT_MOVE_OFFLINE_MINUTES}) every device of a code must have
 been offline before another phone may take the code. The phone whose browser redeemed the code may move it
 at any time. Without N it shows the current value.`;
 
-const moveOfflineMinutes: CommandDef = {
-  name: 'settings move-offline-minutes',
-  summary: 'show or set how long a code must be offline before another phone may take it',
-  usage: OFFLINE,
-  async run(args) {
-    const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, OFFLINE, [0, 1]);
-    return withCore(async (core) => {
-      const self = core.services.selfService;
-      const before = await self.moveOfflineMinutes();
-      // The same parser as the web's Settings page; an unchanged value is not written (nor audited) again.
-      const wanted = positionals.length ? parseMoveOfflineMinutes(positionals[0]) : before;
-      const now = wanted === before ? before : await self.setMoveOfflineMinutes(positionals[0], cliActor());
-      if (values.json) printJson({ moveOfflineMinutes: now, changed: now !== before });
-      else if (!positionals.length) print(`Minutes offline before another phone may take a code: ${now}`);
-      else if (now === before) print(`Minutes offline: ${now} (unchanged)`);
-      else print(out.green(`Minutes offline: ${before} → ${now}`));
-      return 0;
-    });
+/**
+ * Customer self-service's two move settings, read, checked and set alike (these commands and the menu); a
+ * command's `shown`: the value shown when none is given.
+ */
+export const MOVE_SETTINGS = {
+  movesPerDay: {
+    parse: parseMovesPerDay,
+    set: 'setMovesPerDay',
+    label: 'Moves per day',
+    summary: 'show or set how often one code may move to a new device per day',
+    usage: MOVES,
+    shown: (now: number) => `Moves per day: ${now}${now === 0 ? ' (codes never move)' : ''}`,
   },
-};
+  moveOfflineMinutes: {
+    parse: parseMoveOfflineMinutes,
+    set: 'setMoveOfflineMinutes',
+    label: 'Minutes offline',
+    summary: 'show or set how long a code must be offline before another phone may take it',
+    usage: OFFLINE,
+    shown: (now: number) => `Minutes offline before another phone may take a code: ${now}`,
+  },
+} as const;
+export type MoveSetting = keyof typeof MOVE_SETTINGS;
+
+/** `settings moves-per-day|move-offline-minutes [N]`: one of them shown, or set. */
+function moveSetting(key: MoveSetting): CommandDef {
+  const { parse, set, label, summary, usage, shown } = MOVE_SETTINGS[key];
+  return {
+    name: `settings ${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    summary,
+    usage,
+    async run(args) {
+      const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, usage, [0, 1]);
+      return withCore(async (core) => {
+        const self = core.services.selfService;
+        const before = await self[key]();
+        // The bound is the service's (the same parser as the web's Settings page).
+        // An unchanged value is not written (nor audited) again.
+        const wanted = positionals.length ? parse(positionals[0]) : before;
+        const now = wanted === before ? before : await self[set](positionals[0], cliActor());
+        if (values.json) printJson({ [key]: now, changed: now !== before });
+        else if (!positionals.length) print(shown(now));
+        else if (now === before) print(`${label}: ${now} (unchanged)`);
+        else print(out.green(`${label}: ${before} → ${now}`));
+        return 0;
+      });
+    },
+  };
+}
 
 const SHOP = `Usage: pisonet settings shop [--tz ZONE] [--wifi-name NAME] [--portal-url URL]
                              [--hotspot-login-url URL] [--admin-allow LIST] [--contact-name NAME]
@@ -136,6 +143,6 @@ export const settingsCommands: CommandDef[] = [
   shop,
   billingSettingsCommand,
   codeStyle,
-  movesPerDay,
-  moveOfflineMinutes,
+  moveSetting('movesPerDay'),
+  moveSetting('moveOfflineMinutes'),
 ];

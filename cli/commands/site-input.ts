@@ -3,6 +3,7 @@
  * from a hidden prompt or standard input (never echoed or printed).
  */
 import { password as passwordPrompt } from '../lib/ask';
+import { stringOptions } from '../lib/args';
 import type { SiteInput } from '../../src/services/business/sites/types';
 import { readStdin } from './shared';
 
@@ -21,23 +22,27 @@ export const FIELDS = `  --host HOST                 the router's address: host 
                               line when --password-stdin is given too); a hidden prompt asks otherwise
   --coa-port PORT             radius: the router's CoA/Disconnect port (/radius incoming; default 3799)`;
 
+/** The site's settings as options; each is the service's field with `_` for `-` (`wifi-name` → `wifi_name`). */
+const SETTINGS = [
+  'name',
+  'host',
+  'port',
+  'user',
+  'hotspot-server',
+  'hotspot-user-profile',
+  'tz',
+  'wifi-name',
+  'mode',
+  'nas-address',
+  'coa-port',
+  'static-pool',
+] as const;
+
 export const fieldOptions = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  user: { type: 'string' },
-  password: { type: 'string' },
+  ...stringOptions([...SETTINGS, 'password', 'radius-secret']),
   'password-stdin': { type: 'boolean' },
   'no-password': { type: 'boolean' },
-  'hotspot-server': { type: 'string' },
-  'hotspot-user-profile': { type: 'string' },
-  tz: { type: 'string' },
-  'wifi-name': { type: 'string' },
-  mode: { type: 'string' },
-  'nas-address': { type: 'string' },
   'radius-secret-stdin': { type: 'boolean' },
-  'radius-secret': { type: 'string' },
-  'coa-port': { type: 'string' },
-  'static-pool': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -72,18 +77,5 @@ export async function radiusSecretFrom(
 
 export function siteInput(values: Record<string, string | boolean | undefined>): SiteInput {
   const s = (k: string) => (typeof values[k] === 'string' ? values[k] : undefined);
-  return {
-    name: s('name'),
-    host: s('host'),
-    port: s('port'),
-    user: s('user'),
-    hotspot_server: s('hotspot-server'),
-    hotspot_user_profile: s('hotspot-user-profile'),
-    tz: s('tz'),
-    wifi_name: s('wifi-name'),
-    mode: s('mode'),
-    nas_address: s('nas-address'),
-    coa_port: s('coa-port'),
-    static_pool: s('static-pool'),
-  };
+  return Object.fromEntries(SETTINGS.map((o) => [o.replace(/-/g, '_'), s(o)])) as SiteInput;
 }

@@ -111,11 +111,7 @@ const add: CommandDef = {
   summary: 'add a router (password from a prompt or --password-stdin)',
   usage: ADD,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { ...fieldOptions, name: { type: 'string' }, tls: { type: 'boolean' } },
-      ADD,
-    );
+    const { values } = parseCommand(args, { ...fieldOptions, tls: { type: 'boolean' } }, ADD);
     const radius = isRadiusClient(values);
     const password = await passwordFrom(values, !radius || typeof values.host === 'string');
     const secret = radius ? await radiusSecretFrom(values, true) : undefined;
@@ -139,7 +135,6 @@ const edit: CommandDef = {
       args,
       {
         ...fieldOptions,
-        name: { type: 'string' },
         tls: { type: 'boolean' },
         'no-tls': { type: 'boolean' },
         'ask-password': { type: 'boolean' },

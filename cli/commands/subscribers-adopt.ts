@@ -12,7 +12,7 @@ import {
 } from '../../src/services/subscriptions/subscribers/adopt';
 import { adoptResultJson } from '../../src/services/subscriptions/subscribers/adopt-json';
 import { readAddressing } from '../../src/router/addressing';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter, type SiteRouter } from '../lib/site-router';
 import { table, type Column } from '../lib/table';
@@ -31,10 +31,7 @@ right. No NAME: every secret not ours. Every secret is checked first: one bad, n
 --dry-run: what would change on the router (comment, profile, service, enabled, fixed address, session), nothing done.`;
 
 const OPTIONS = {
-  site: { type: 'string' },
-  plan: { type: 'string' },
-  'billing-day': { type: 'string' },
-  'paid-until': { type: 'string' },
+  ...stringOptions(['site', 'plan', 'billing-day', 'paid-until']),
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },

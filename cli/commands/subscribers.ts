@@ -8,7 +8,7 @@ import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
-import { parseCommand } from '../lib/args';
+import { parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { withSiteRouter } from '../lib/site-router';
 import { table } from '../lib/table';
@@ -172,12 +172,7 @@ const add: CommandDef = {
   async run(args) {
     const opts = {
       ...FIELDS,
-      username: { type: 'string' },
-      site: { type: 'string' },
-      'starts-on': { type: 'string' },
-      'paid-until': { type: 'string' },
-      'opening-balance': { type: 'string' },
-      'opening-due-on': { type: 'string' },
+      ...stringOptions(['username', 'site', 'starts-on', 'paid-until', 'opening-balance', 'opening-due-on']),
       yes: { type: 'boolean', short: 'y' },
     } as const;
     const { values } = parseCommand(args, opts, ADD);

@@ -5,7 +5,7 @@ import type { CollectionView, VendoInput, VendoView } from '../../src/services/s
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
 import { confirmed } from '../lib/ask';
-import { parseCommand } from '../lib/args';
+import { parseCommand, stringOptions } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, parseConfirmable, print, printJson, siteOption, withCore } from './shared';
@@ -115,12 +115,7 @@ export function showSecret(v: VendoView, secret: string, json: boolean, what: st
 
 /** The options `vendos add` and `vendos update` share (update also takes --enabled). */
 const VENDO_OPTIONS = {
-  name: { type: 'string' },
-  profile: { type: 'string' },
-  rates: { type: 'string' },
-  location: { type: 'string' },
-  window: { type: 'string' },
-  site: { type: 'string' },
+  ...stringOptions(['name', 'profile', 'rates', 'location', 'window', 'site']),
   json: { type: 'boolean' },
 } as const;
 

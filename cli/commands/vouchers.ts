@@ -16,6 +16,7 @@ import { voucherDetail } from '../lib/voucher-detail';
 import { batchJson, voucherDetailJson, voucherJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, parseConfirmable, parseWhole, print, printJson, siteOption, withCore } from './shared';
 import { vouchersOverage } from './vouchers-overage';
+import { CODE_STYLE_OPTIONS } from './code-style';
 
 function parseStatus(value: string): VoucherListStatus {
   const s = value.trim().toLowerCase() as VoucherListStatus;
@@ -53,14 +54,7 @@ the output says which site gets them at the server's next poll, and the exit cod
  * The options passed on as typed, under the service's names: the code style's (checked on top of the
  * shop's, and the floor) and the site.
  */
-const AS_TYPED = {
-  alphabet: 'alphabet',
-  length: 'length',
-  prefix: 'prefix',
-  passwordAlphabet: 'password-alphabet',
-  passwordLength: 'password-length',
-  site: 'site',
-};
+const AS_TYPED = { ...CODE_STYLE_OPTIONS, site: 'site' };
 
 const generate: CommandDef = {
   name: 'vouchers generate',
@@ -71,10 +65,8 @@ const generate: CommandDef = {
       args,
       {
         ...stringOptions(AS_TYPED),
-        profile: { type: 'string' },
-        count: { type: 'string' },
+        ...stringOptions(['profile', 'count', 'design']),
         staff: { type: 'boolean' },
-        design: { type: 'string' },
         roaming: { type: 'boolean' },
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
@@ -163,12 +155,7 @@ const list: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        status: { type: 'string' },
-        profile: { type: 'string' },
-        search: { type: 'string' },
-        batch: { type: 'string' },
-        site: { type: 'string' },
-        limit: { type: 'string' },
+        ...stringOptions(['status', 'profile', 'search', 'batch', 'site', 'limit']),
         json: { type: 'boolean' },
       },
       LIST,
@@ -252,10 +239,7 @@ const exportCsv: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        status: { type: 'string' },
-        profile: { type: 'string' },
-        batch: { type: 'string' },
-        site: { type: 'string' },
+        ...stringOptions(['status', 'profile', 'batch', 'site']),
         out: { type: 'string', short: 'o' },
       },
       EXPORT,

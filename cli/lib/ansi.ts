@@ -2,16 +2,6 @@
  * Tiny ANSI colour helper. Colour only when it can be seen: never with NO_COLOR, TERM=dumb or when the
  * stream is not a terminal (pipes, files, scripts); FORCE_COLOR=1 forces it on (https://no-color.org).
  */
-export interface Colours {
-  enabled: boolean;
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-}
-
 export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
@@ -19,7 +9,9 @@ export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEn
   return stream.isTTY === true;
 }
 
-export function makeColours(enabled: boolean): Colours {
+export type Colours = ReturnType<typeof makeColours>;
+
+export function makeColours(enabled: boolean) {
   const wrap = (open: number, close: number) => (s: string) =>
     enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {

@@ -79,8 +79,8 @@ export function parseCommand(
   };
 }
 
-/** String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`). */
-export const stringOptions = (names: Record<string, string>): OptionSpec =>
+/** String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`), or a list. */
+export const stringOptions = (names: Record<string, string> | readonly string[]): OptionSpec =>
   Object.fromEntries(Object.values(names).map((o) => [o, { type: 'string' }]));
 
 /** The string options given, under the names `names` gives them (`{ passwordLength: 'password-length' }`). */

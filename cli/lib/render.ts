@@ -18,7 +18,7 @@ import type {
 import { shownStatus } from '../../src/domain/vouchers';
 import { salesTotal } from '../../src/services/shop/reports/types';
 import { out } from './ansi';
-import { keyValues, table } from './table';
+import { keyValues, table, type Column } from './table';
 
 export const STATUS_STYLE: Record<string, (s: string) => string> = {
   active: out.green,
@@ -31,6 +31,9 @@ export const STATUS_STYLE: Record<string, (s: string) => string> = {
 };
 
 export const dash = '-';
+/** The rows as a table in the shop's colours, or `empty` (dimmed) when there are none. */
+export const tableOr = <R>(rows: readonly R[], empty: string, columns: Column<R>[]): string =>
+  rows.length === 0 ? out.dim(empty) : table(rows, columns, { colours: out });
 export const time = (s: number | null): string => (s === null ? dash : formatDurationHuman(s));
 
 /** Download first, as everywhere the shop reads speeds. */
@@ -109,107 +112,87 @@ function siteColumn(sites: ReadonlyMap<number, string> | undefined) {
  * (id → name): a SITE column, for a shop with more than one site.
  */
 export function usersTable(users: readonly UserTraffic[], sites?: ReadonlyMap<number, string>): string {
-  if (users.length === 0) return out.dim('No active users.');
-  return table(
-    users,
-    [
-      { header: 'VOUCHER', get: (u) => u.user },
-      ...siteColumn(sites),
-      { header: 'MAC', get: (u) => u.mac },
-      { header: 'PROFILE', get: (u) => u.profile, shrink: true },
-      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 2 },
-      { header: 'LEFT', get: (u) => time(u.remainingSeconds), align: 'right' },
-    ],
-    { colours: out },
-  );
+  return tableOr(users, 'No active users.', [
+    { header: 'VOUCHER', get: (u) => u.user },
+    ...siteColumn(sites),
+    { header: 'MAC', get: (u) => u.mac },
+    { header: 'PROFILE', get: (u) => u.profile, shrink: true },
+    { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right' },
+    { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
+    { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 2 },
+    { header: 'LEFT', get: (u) => time(u.remainingSeconds), align: 'right' },
+  ]);
 }
 
 /** Bandwidth view: limits as down/up; `*` marks an admin override. `sites`: a SITE column, as above. */
 export function trafficTable(users: readonly UserTraffic[], sites?: ReadonlyMap<number, string>): string {
-  if (users.length === 0) return out.dim('No devices with a voucher right now.');
-  return table(
-    users,
-    [
-      { header: 'MAC', get: (u) => u.mac },
-      ...siteColumn(sites),
-      { header: 'IP', get: (u) => u.ip ?? dash },
-      { header: 'VOUCHER', get: (u) => u.user },
-      { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right', drop: 2 },
-      { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
-      {
-        header: 'LIMIT ↓/↑',
-        get: (u) =>
-          limitText(u.maxLimit) +
-          (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
-        shrink: true,
-      },
-      { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 3 },
-    ],
-    { colours: out },
-  );
+  return tableOr(users, 'No devices with a voucher right now.', [
+    { header: 'MAC', get: (u) => u.mac },
+    ...siteColumn(sites),
+    { header: 'IP', get: (u) => u.ip ?? dash },
+    { header: 'VOUCHER', get: (u) => u.user },
+    { header: 'DOWN', get: (u) => formatBytes(u.bytesOut), align: 'right', drop: 2 },
+    { header: 'UP', get: (u) => formatBytes(u.bytesIn), align: 'right', drop: 1 },
+    {
+      header: 'LIMIT ↓/↑',
+      get: (u) =>
+        limitText(u.maxLimit) +
+        (u.limitSource === 'profile' ? '' : u.limitSource === 'override' ? '*' : ` ${u.limitSource}`),
+      shrink: true,
+    },
+    { header: 'RATE ↓', get: (u) => rateShort(u.rateOut), align: 'right', drop: 3 },
+  ]);
 }
 
 export function queuesTable(queues: readonly RouterQueueView[]): string {
-  if (queues.length === 0) return out.dim('No pisonet- queues on the router.');
   const pair = (v: string, f: (n: number) => string) => {
     const m = /^(\d+)\/(\d+)$/.exec(v);
     return m ? `${f(Number(m[2]))}/${f(Number(m[1]))}` : v || dash; // RouterOS up/down → down/up
   };
-  return table(
-    queues,
-    [
-      { header: 'NAME', get: (q) => q.name },
-      { header: 'TARGET', get: (q) => q.target },
-      { header: 'MAX-LIMIT ↓/↑', get: (q) => limitText(q.maxLimit) },
-      { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
-      { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
-    ],
-    { colours: out },
-  );
+  return tableOr(queues, 'No pisonet- queues on the router.', [
+    { header: 'NAME', get: (q) => q.name },
+    { header: 'TARGET', get: (q) => q.target },
+    { header: 'MAX-LIMIT ↓/↑', get: (q) => limitText(q.maxLimit) },
+    { header: 'BYTES ↓/↑', get: (q) => pair(q.bytes, formatBytes), shrink: true },
+    { header: 'STATE', get: (q) => (q.disabled ? 'disabled' : q.dynamic ? 'dynamic' : 'on') },
+  ]);
 }
 
 /** `showSite`: the SITE column even when every profile is shared (the menu, when the shop has several sites). */
 export function profilesTable(profiles: readonly ProfileRecord[], showSite = false): string {
-  if (profiles.length === 0) return out.dim('No profiles yet.');
-  return table(
-    profiles,
-    [
-      { header: 'NAME', get: (p) => p.name + (p.archived ? ' (archived)' : ''), shrink: true },
-      { header: 'PRICE', get: (p) => formatMoney(p.price), align: 'right' },
-      {
-        header: 'VALIDITY',
-        get: (p) =>
-          p.profile.validitySeconds === null ? 'unlimited' : formatDurationHuman(p.profile.validitySeconds),
-      },
-      { header: 'DEVICES', get: (p) => String(p.profile.users), align: 'right' },
-      {
-        header: 'SPEED ↓/↑',
-        get: (p) => `${formatRate(p.profile.rateDown)}/${formatRate(p.profile.rateUp)}`,
-      },
-      {
-        header: 'DATA CAP',
-        get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
-      },
-      // Shown when any profile shares its bandwidth or has a queue priority.
-      ...(profiles.some((p) => (p.profile.contentionRatio ?? 1) > 1 || p.profile.priority !== undefined)
-        ? [
-            {
-              header: 'SHARED/PRIO',
-              get: (p: ProfileRecord) =>
-                `${(p.profile.contentionRatio ?? 1) > 1 ? `1:${p.profile.contentionRatio}` : dash}/${p.profile.priority ?? dash}`,
-            },
-          ]
-        : []),
-      // Shown with several sites, or when a profile is sold on one site only.
-      ...(showSite || profiles.some((p) => p.site)
-        ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'all sites') }]
-        : []),
-      { header: 'SOURCE', get: (p) => p.source },
-    ],
-    { colours: out },
-  );
+  return tableOr(profiles, 'No profiles yet.', [
+    { header: 'NAME', get: (p) => p.name + (p.archived ? ' (archived)' : ''), shrink: true },
+    { header: 'PRICE', get: (p) => formatMoney(p.price), align: 'right' },
+    {
+      header: 'VALIDITY',
+      get: (p) =>
+        p.profile.validitySeconds === null ? 'unlimited' : formatDurationHuman(p.profile.validitySeconds),
+    },
+    { header: 'DEVICES', get: (p) => String(p.profile.users), align: 'right' },
+    {
+      header: 'SPEED ↓/↑',
+      get: (p) => `${formatRate(p.profile.rateDown)}/${formatRate(p.profile.rateUp)}`,
+    },
+    {
+      header: 'DATA CAP',
+      get: (p) => (p.profile.dataCapBytes ? formatBytes(p.profile.dataCapBytes) : dash),
+    },
+    // Shown when any profile shares its bandwidth or has a queue priority.
+    ...(profiles.some((p) => (p.profile.contentionRatio ?? 1) > 1 || p.profile.priority !== undefined)
+      ? [
+          {
+            header: 'SHARED/PRIO',
+            get: (p: ProfileRecord) =>
+              `${(p.profile.contentionRatio ?? 1) > 1 ? `1:${p.profile.contentionRatio}` : dash}/${p.profile.priority ?? dash}`,
+          },
+        ]
+      : []),
+    // Shown with several sites, or when a profile is sold on one site only.
+    ...(showSite || profiles.some((p) => p.site)
+      ? [{ header: 'SITE', get: (p: ProfileRecord) => (p.site ? `${p.site.name} only` : 'all sites') }]
+      : []),
+    { header: 'SOURCE', get: (p) => p.source },
+  ]);
 }
 
 /** `by` names the first column: PROFILE when grouped by profile, else PERIOD. */

@@ -11,7 +11,7 @@ import type {
 } from '../../src/router/housekeeping';
 import type { LogView, RouterOverview, RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from './ansi';
-import { dash, time } from './render';
+import { dash, tableOr, time } from './render';
 import type { SiteRouter } from './site-router';
 import { keyValues, table } from './table';
 
@@ -40,96 +40,71 @@ export const READINGS = {
 };
 
 function hostsTable(hosts: readonly HotspotHost[]): string {
-  if (hosts.length === 0) return out.dim('The hotspot sees no device.');
-  return table(
-    hosts,
-    [
-      { header: 'MAC', get: (h) => h.mac },
-      { header: 'IP', get: (h) => h.address || dash },
-      {
-        header: 'STATE',
-        get: (h) => (h.bypassed ? 'bypassed' : h.authorized ? 'logged in' : 'not logged in'),
-        style: (t, h) => (h.authorized ? out.green(t) : t),
-      },
-      { header: 'SERVER', get: (h) => h.server || dash, shrink: true },
-      { header: 'UPTIME', get: (h) => time(h.uptimeSeconds), align: 'right' },
-      { header: 'IDLE', get: (h) => time(h.idleSeconds), align: 'right' },
-      { header: 'DOWN', get: (h) => formatBytes(h.bytesOut), align: 'right' },
-      { header: 'UP', get: (h) => formatBytes(h.bytesIn), align: 'right' },
-    ],
-    { colours: out },
-  );
+  return tableOr(hosts, 'The hotspot sees no device.', [
+    { header: 'MAC', get: (h) => h.mac },
+    { header: 'IP', get: (h) => h.address || dash },
+    {
+      header: 'STATE',
+      get: (h) => (h.bypassed ? 'bypassed' : h.authorized ? 'logged in' : 'not logged in'),
+      style: (t, h) => (h.authorized ? out.green(t) : t),
+    },
+    { header: 'SERVER', get: (h) => h.server || dash, shrink: true },
+    { header: 'UPTIME', get: (h) => time(h.uptimeSeconds), align: 'right' },
+    { header: 'IDLE', get: (h) => time(h.idleSeconds), align: 'right' },
+    { header: 'DOWN', get: (h) => formatBytes(h.bytesOut), align: 'right' },
+    { header: 'UP', get: (h) => formatBytes(h.bytesIn), align: 'right' },
+  ]);
 }
 
 function sessionsTable(sessions: readonly HotspotSession[]): string {
-  if (sessions.length === 0) return out.dim('Nobody is logged in to the hotspot.');
-  return table(
-    sessions,
-    [
-      { header: 'USER', get: (a) => a.user },
-      { header: 'MAC', get: (a) => a.mac },
-      { header: 'IP', get: (a) => a.address || dash },
-      { header: 'LOGIN BY', get: (a) => a.loginBy || dash, shrink: true },
-      { header: 'UPTIME', get: (a) => time(a.uptimeSeconds), align: 'right' },
-      {
-        header: 'LEFT',
-        get: (a) => (a.timeLeftSeconds === null ? 'no limit' : time(a.timeLeftSeconds)),
-        align: 'right',
-      },
-      { header: 'DOWN', get: (a) => formatBytes(a.bytesOut), align: 'right' },
-      { header: 'UP', get: (a) => formatBytes(a.bytesIn), align: 'right' },
-    ],
-    { colours: out },
-  );
+  return tableOr(sessions, 'Nobody is logged in to the hotspot.', [
+    { header: 'USER', get: (a) => a.user },
+    { header: 'MAC', get: (a) => a.mac },
+    { header: 'IP', get: (a) => a.address || dash },
+    { header: 'LOGIN BY', get: (a) => a.loginBy || dash, shrink: true },
+    { header: 'UPTIME', get: (a) => time(a.uptimeSeconds), align: 'right' },
+    {
+      header: 'LEFT',
+      get: (a) => (a.timeLeftSeconds === null ? 'no limit' : time(a.timeLeftSeconds)),
+      align: 'right',
+    },
+    { header: 'DOWN', get: (a) => formatBytes(a.bytesOut), align: 'right' },
+    { header: 'UP', get: (a) => formatBytes(a.bytesIn), align: 'right' },
+  ]);
 }
 
 function bindingsTable(bindings: readonly IpBinding[]): string {
-  if (bindings.length === 0) return out.dim('No IP bindings: every device logs in with a code.');
-  return table(
-    bindings,
-    [
-      { header: 'MAC', get: (b) => b.mac || 'any' },
-      { header: 'ADDRESS', get: (b) => b.address || 'any' },
-      { header: 'TYPE', get: (b) => b.type },
-      { header: 'SERVER', get: (b) => b.server || dash },
-      { header: 'STATE', get: (b) => (b.disabled ? 'disabled' : 'in force') },
-      { header: 'COMMENT', get: (b) => b.comment || dash, shrink: true },
-    ],
-    { colours: out },
-  );
+  return tableOr(bindings, 'No IP bindings: every device logs in with a code.', [
+    { header: 'MAC', get: (b) => b.mac || 'any' },
+    { header: 'ADDRESS', get: (b) => b.address || 'any' },
+    { header: 'TYPE', get: (b) => b.type },
+    { header: 'SERVER', get: (b) => b.server || dash },
+    { header: 'STATE', get: (b) => (b.disabled ? 'disabled' : 'in force') },
+    { header: 'COMMENT', get: (b) => b.comment || dash, shrink: true },
+  ]);
 }
 
 function cookiesTable(cookies: readonly HotspotCookie[]): string {
-  if (cookies.length === 0) return out.dim('No cookies.');
-  return table(
-    cookies,
-    [
-      { header: 'USER', get: (c) => c.user },
-      { header: 'MAC', get: (c) => c.mac },
-      { header: 'EXPIRES IN', get: (c) => time(c.expiresInSeconds), align: 'right' },
-    ],
-    { colours: out },
-  );
+  return tableOr(cookies, 'No cookies.', [
+    { header: 'USER', get: (c) => c.user },
+    { header: 'MAC', get: (c) => c.mac },
+    { header: 'EXPIRES IN', get: (c) => time(c.expiresInSeconds), align: 'right' },
+  ]);
 }
 
 function leasesTable(leases: readonly DhcpLease[]): string {
-  if (leases.length === 0) return out.dim('No leases.');
-  return table(
-    leases,
-    [
-      { header: 'ADDRESS', get: (l) => l.address },
-      { header: 'MAC', get: (l) => l.mac },
-      { header: 'NAME', get: (l) => l.hostName || dash, shrink: true },
-      { header: 'STATUS', get: (l) => `${l.status || dash}${l.dynamic ? '' : ' static'}` },
-      {
-        header: 'EXPIRES',
-        get: (l) => (l.expiresAfterSeconds === null ? 'never' : time(l.expiresAfterSeconds)),
-        align: 'right',
-      },
-      { header: 'SERVER', get: (l) => l.server || dash, shrink: true },
-    ],
-    { colours: out },
-  );
+  return tableOr(leases, 'No leases.', [
+    { header: 'ADDRESS', get: (l) => l.address },
+    { header: 'MAC', get: (l) => l.mac },
+    { header: 'NAME', get: (l) => l.hostName || dash, shrink: true },
+    { header: 'STATUS', get: (l) => `${l.status || dash}${l.dynamic ? '' : ' static'}` },
+    {
+      header: 'EXPIRES',
+      get: (l) => (l.expiresAfterSeconds === null ? 'never' : time(l.expiresAfterSeconds)),
+      align: 'right',
+    },
+    { header: 'SERVER', get: (l) => l.server || dash, shrink: true },
+  ]);
 }
 
 export function logTable(view: LogView): string {

@@ -25,6 +25,14 @@ export function sayStyle(style: CodeStyle, label: string): void {
   say(out.dim(`${label}: ${strengthSummary(style)}`));
 }
 
+/** A code prefix that `alphabet` can carry (`current` offered). */
+export const askPrefix = (alphabet: CodeAlphabet, current: string): Promise<string> =>
+  ask(
+    `Code prefix (optional, up to 8 ${alphabet === 'digits' ? 'digits' : 'letters/digits'}):`,
+    (v) => parsePrefix(v, 'prefix', alphabet),
+    { default: current || undefined },
+  );
+
 /** Asks for every part of a style, starting from `base`, until it meets the floor. */
 export async function askCodeStyle(core: Core, base: CodeStyle): Promise<CodeStyle> {
   for (;;) {
@@ -39,13 +47,7 @@ export async function askCodeStyle(core: Core, base: CodeStyle): Promise<CodeSty
       (v) => parseWhole(v, 'length', 'a code length', MIN_CODE_LENGTH, MAX_CODE_LENGTH),
       { default: String(alphabet === base.alphabet ? base.length : Math.max(shortest, base.length)) },
     );
-    const prefix = await ask(
-      alphabet === 'digits'
-        ? 'Code prefix (optional, up to 8 digits):'
-        : 'Code prefix (optional, up to 8 letters/digits):',
-      (v) => parsePrefix(v, 'prefix', alphabet),
-      { default: safePrefix(base.prefix, alphabet) || undefined },
-    );
+    const prefix = await askPrefix(alphabet, safePrefix(base.prefix, alphabet));
     const password = await select<CodeAlphabet | 'same'>({
       message: 'Password:',
       choices: [

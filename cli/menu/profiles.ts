@@ -12,7 +12,7 @@ import { sitesIfMany } from '../lib/site-router';
 import { profilesTable } from '../lib/render';
 import { askField, cloneJson, numberish, setPath, str, type Json } from './profile-draft';
 import { advancedSummary, askAdvanced } from './profile-sections';
-import { confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
+import { askSiteOrAll, confirmAction, fixOrDiscard, menuLoop, say } from './prompts';
 
 const BASIC_FIELDS = ['name', 'price', 'validity', 'users', 'rate_up', 'rate_down'];
 
@@ -89,18 +89,6 @@ const FIXABLE = new Set(['INVALID_INPUT', 'PROFILE_EXISTS', 'PROFILE_USED_BY_VEN
 /** A profile's site as the menu asks it: a site's id, or null for every site (shared). */
 type SiteAnswer = number | null;
 
-/** "Which sites sell it?": all of them (shared) or one; `current` is pre-selected. */
-function askSite(sites: { id: number; name: string }[], current: SiteAnswer): Promise<SiteAnswer> {
-  return select<SiteAnswer>({
-    message: 'Which sites sell it?',
-    choices: [
-      { name: 'All sites (shared)', value: null },
-      ...sites.map((x) => ({ name: `${x.name} only`, value: x.id })),
-    ],
-    default: current,
-  });
-}
-
 /**
  * Asks, saves through the service (which validates the whole profile), and on a validation error shows
  * every problem and offers to go through the answers again, pre-filled with what was typed. With several
@@ -118,7 +106,8 @@ async function askAndSave(
   let siteNow = site.current;
   for (;;) {
     const json = await askProfile(draft, askName, advanced);
-    if (site.sites) siteNow = await askSite(site.sites, siteNow);
+    if (site.sites)
+      siteNow = await askSiteOrAll('Which sites sell it?', 'All sites (shared)', site.sites, siteNow);
     try {
       return await saveAsked(save, site.sites ? { ...json, site: siteNow } : json);
     } catch (e) {

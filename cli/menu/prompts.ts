@@ -2,6 +2,7 @@ import { input, rawlist, select } from '@inquirer/prompts';
 import { toAppError } from '../../src/lib/error-reply';
 import { normaliseMac } from '../../src/domain/units';
 import type { UserTraffic } from '../../src/services/types';
+import type { SiteRef } from '../../src/services/deps';
 import { out } from '../lib/ansi';
 import { describeError } from '../main';
 import { print as say } from '../commands/shared';
@@ -147,6 +148,20 @@ export const required =
 export const askCode = (): Promise<string> => ask('Voucher code:', required('a voucher code'));
 
 export { confirmAction, confirmed } from '../lib/ask';
+
+/** A site's id, or null for every site (`shared` names that choice, first); `current` pre-selected. */
+export function askSiteOrAll(
+  message: string,
+  shared: string,
+  sites: readonly SiteRef[],
+  current: number | null,
+): Promise<number | null> {
+  return select<number | null>({
+    message,
+    choices: [{ name: shared, value: null }, ...sites.map((x) => ({ name: `${x.name} only`, value: x.id }))],
+    default: current,
+  });
+}
 
 /** `  branch-a` after a device in a picker when the shop has more than one site. */
 const atSite = (u: UserTraffic, sites?: ReadonlyMap<number, string>): string =>

@@ -1,12 +1,7 @@
 import { input, password } from '@inquirer/prompts';
 import { describeConfig } from '../../src/config/env';
 import type { Core } from '../../src/core';
-import {
-  MAX_MOVE_OFFLINE_MINUTES,
-  MAX_MOVES_PER_DAY,
-  parseMoveOfflineMinutes,
-  parseMovesPerDay,
-} from '../../src/domain/self-service';
+import { MAX_MOVE_OFFLINE_MINUTES, MAX_MOVES_PER_DAY } from '../../src/domain/self-service';
 import { formatBytes } from '../../src/domain/units';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
@@ -16,6 +11,7 @@ import { keyValues } from '../lib/table';
 import { migrateLatest } from '../../src/db/knex';
 import { checkNewPassword } from '../../src/services/business/admins';
 import { saveShopCodeStyle, storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
+import { MOVE_SETTINGS, type MoveSetting } from '../commands/settings';
 import { askCodeStyle, sayStyle } from './code-style';
 import { checkedBy, confirmAction, menuLoop, say } from './prompts';
 
@@ -94,40 +90,31 @@ async function migrate(core: Core): Promise<void> {
   );
 }
 
-/** Customer self-service: how often one code may move to a new device (checked as the service checks it). */
-async function movesPerDay(core: Core): Promise<void> {
-  const before = await core.services.selfService.movesPerDay();
-  say(
-    out.dim(
-      'A phone back on the WiFi with a new address looks like another device; a code that has all its devices moves to it when the customer types it there.',
-    ),
-  );
-  const typed = await input({
-    message: `Moves of one code to a new device per day (0 = moves off, up to ${MAX_MOVES_PER_DAY}):`,
-    default: String(before),
-    validate: checkedBy(parseMovesPerDay),
-  });
-  if (parseMovesPerDay(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
-  const now = await core.services.selfService.setMovesPerDay(typed, cliActor());
-  say(out.green(`Moves per day: ${before} → ${now}.`));
-}
+/** What the menu says of each move setting, and asks. */
+const QUESTIONS: Record<MoveSetting, [intro: string, message: string]> = {
+  movesPerDay: [
+    'A phone back on the WiFi with a new address looks like another device; a code that has all its devices moves to it when the customer types it there.',
+    `Moves of one code to a new device per day (0 = moves off, up to ${MAX_MOVES_PER_DAY}):`,
+  ],
+  moveOfflineMinutes: [
+    'The phone whose browser redeemed a code may move it at any time; another phone gets it only once every device using it has been offline this long.',
+    `Minutes offline before another phone may take a code (1 to ${MAX_MOVE_OFFLINE_MINUTES}):`,
+  ],
+};
 
-/** How long a code's devices must be offline before another phone may take it (checked as the service does). */
-async function moveOfflineMinutes(core: Core): Promise<void> {
-  const before = await core.services.selfService.moveOfflineMinutes();
-  say(
-    out.dim(
-      'The phone whose browser redeemed a code may move it at any time; another phone gets it only once every device using it has been offline this long.',
-    ),
-  );
-  const typed = await input({
-    message: `Minutes offline before another phone may take a code (1 to ${MAX_MOVE_OFFLINE_MINUTES}):`,
-    default: String(before),
-    validate: checkedBy(parseMoveOfflineMinutes),
-  });
-  if (parseMoveOfflineMinutes(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
-  const now = await core.services.selfService.setMoveOfflineMinutes(typed, cliActor());
-  say(out.green(`Minutes offline: ${before} → ${now}.`));
+/**
+ * Customer self-service: how often one code may move to a new device, or how long a code's devices must be
+ * offline before another phone may take it (checked as the service checks it).
+ */
+async function moveSetting(core: Core, key: MoveSetting): Promise<void> {
+  const { parse, set, label } = MOVE_SETTINGS[key];
+  const [intro, message] = QUESTIONS[key];
+  const before = await core.services.selfService[key]();
+  say(out.dim(intro));
+  const typed = await input({ message, default: String(before), validate: checkedBy(parse) });
+  if (parse(typed) === before) return say(out.dim(`Unchanged: ${before}.`));
+  const now = await core.services.selfService[set](typed, cliActor());
+  say(out.green(`${label}: ${before} → ${now}.`));
 }
 
 /** The shop's code style for new vouchers, with its figures; a style under the floor is asked again. */
@@ -173,11 +160,11 @@ export function settingsMenu(core: Core): Promise<void> {
     },
     { key: '3', name: 'Set admin password', run: () => setPassword(core) },
     { key: '4', name: 'Run database migrations', run: () => migrate(core) },
-    { key: '5', name: 'Moves per day (customer self-service)', run: () => movesPerDay(core) },
+    { key: '5', name: 'Moves per day (customer self-service)', run: () => moveSetting(core, 'movesPerDay') },
     {
       key: '6',
       name: 'Minutes offline before another phone may take a code',
-      run: () => moveOfflineMinutes(core),
+      run: () => moveSetting(core, 'moveOfflineMinutes'),
     },
     { key: '7', name: 'Code style of new vouchers', run: () => codeStyleOfShop(core) },
     { key: '8', name: 'Notifications (Telegram, webhook)', run: () => notifications(core) },

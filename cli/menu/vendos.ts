@@ -24,7 +24,7 @@ import {
   vendoWhere,
   type VendoFlags,
 } from '../commands/vendos';
-import { ask, askOptional, askUntilSaved, confirmed, menuLoop, say } from './prompts';
+import { ask, askOptional, askSiteOrAll, askUntilSaved, confirmed, menuLoop, say } from './prompts';
 
 /** What the operator answers, as the flags of `pisonet vendos add` (site: a site's id, or null: every site). */
 interface Answers {
@@ -38,18 +38,6 @@ interface Answers {
 
 /** Errors fixed by changing answers: bad fields, a taken name, a site gone meanwhile. */
 const FIXABLE = new Set(['INVALID_INPUT', 'VENDO_NAME_TAKEN', 'SITE_NOT_FOUND', 'PROFILE_NOT_FOUND']);
-
-/** "Which site is it at?": All sites (shared) first, then each site. */
-function askSite(sites: SiteRef[], current: number | null): Promise<number | null> {
-  return select<number | null>({
-    message: 'Which site is it at?',
-    choices: [
-      { name: 'All sites (shared: it sells to a phone on any router)', value: null },
-      ...sites.map((x) => ({ name: `${x.name} only`, value: x.id })),
-    ],
-    default: current,
-  });
-}
 
 /** A profile coins can buy (it has a time limit) that is sold where the vendo sells. */
 async function askProfile(core: Core, siteId: number | null | undefined, current: string): Promise<string> {
@@ -73,7 +61,13 @@ async function askProfile(core: Core, siteId: number | null | undefined, current
 async function askAll(core: Core, a: Answers, sites: SiteRef[] | undefined): Promise<Answers> {
   const next = { ...a };
   next.name = await ask('Name (shown to customers):', (v) => v.trim(), { default: a.name || undefined });
-  if (sites) next.site = await askSite(sites, a.site);
+  if (sites)
+    next.site = await askSiteOrAll(
+      'Which site is it at?',
+      'All sites (shared: it sells to a phone on any router)',
+      sites,
+      a.site,
+    );
   next.profile = await askProfile(core, sites ? next.site : undefined, a.profile);
   next.rates = await ask(
     'Rates, pesos = time (e.g. 1=10m, 5=1h, 10=3h):',

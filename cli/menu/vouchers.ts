@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import { writeOperatorFile } from '../lib/files';
 import { select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
-import { MAX_BATCH, parsePrefix } from '../../src/domain/codes';
+import { MAX_BATCH } from '../../src/domain/codes';
 import { formatMoney } from '../../src/domain/units';
 import type { GenerateInput, VoucherStatus } from '../../src/services/types';
 import { describeStyle } from '../../src/domain/code-style';
 import { storedCodeStyle } from '../../src/services/shop/vouchers/code-style';
-import { askCodeStyle, sayStyle } from './code-style';
+import { askCodeStyle, askPrefix, sayStyle } from './code-style';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
@@ -81,12 +81,7 @@ async function batchStyle(core: Core): Promise<Partial<GenerateInput>> {
     ],
   });
   if (choice === 'shop') {
-    const prefix = await ask(
-      `Code prefix (optional, up to 8 ${shop.alphabet === 'digits' ? 'digits' : 'letters/digits'}):`,
-      (v) => parsePrefix(v, 'prefix', shop.alphabet),
-      { default: shop.prefix || undefined },
-    );
-    return { prefix };
+    return { prefix: await askPrefix(shop.alphabet, shop.prefix) };
   }
   const s = await askCodeStyle(core, shop);
   return {
