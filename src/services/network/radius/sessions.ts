@@ -76,8 +76,7 @@ export function radiusSessions(d: RadiusSessionsDeps): Sessions {
       const target = await d.target();
       let all = true;
       for (const s of sessions) {
-        const timeout = s.uptimeSeconds + remainingSeconds;
-        const a = await send(d, 'coa', s, [['Session-Timeout', timeout]], target);
+        const a = await send(d, 'coa', s, [['Session-Timeout', s.uptimeSeconds + remainingSeconds]], target);
         if (a === 'ack' || a === 'gone') continue;
         d.log.info({ session: s.id, answer: a }, 'top-up CoA not taken: disconnecting the session instead');
         if (!(await disconnect(s, target))) all = false;
