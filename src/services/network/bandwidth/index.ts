@@ -14,14 +14,13 @@ import { AppError } from '../../../domain/errors';
 import { maskCode } from '../../../lib/logger';
 import { recordEvents } from '../../business/events';
 import { logoutEvent } from '../../business/events/activity';
-import type { VoucherRow } from '../../shop/vouchers/state';
 import * as voucherDevices from '../../shop/voucher-devices';
 import { checkLimitRate } from '../../../domain/units';
 import { siteOf, type SiteDeps } from '../../deps';
 import { queuesBySite, routerQueueView } from './site-queues';
 import type { Actor, BandwidthService } from '../../types';
 import { hotspotOf, valid, validMac, type BandwidthOptions, type Bw } from './context';
-import { setOverride } from './override';
+import { activeVoucherOf, setOverride } from './override';
 import { onlineUsers } from './users';
 
 /**
@@ -65,11 +64,7 @@ export function createBandwidthService(deps: SiteDeps, opts: BandwidthOptions): 
 async function kickDevice(b: Bw, macInput: string, actor: Actor): Promise<void> {
   const { db, clock, hotspot } = b.deps;
   const mac = validMac(macInput);
-  const row = (await db('vouchers as v')
-    .join('voucher_devices as d', 'd.voucher_id', 'v.id')
-    .where({ 'd.mac': mac, 'v.status': 'active' })
-    .orderBy('v.activated_at', 'desc')
-    .first('v.site_id')) as Pick<VoucherRow, 'site_id'> | undefined;
+  const row = await activeVoucherOf(b, mac);
   const siteHotspot = (row && hotspotOf(b, row)) ?? hotspot;
   const out = await siteHotspot.logoutDevice(mac);
   if (out.sessions === 0)

@@ -18,16 +18,20 @@ type Rates = { up: number; down: number };
 
 const pairText = (up: number, down: number) => `${formatLimitHuman(down)} down / ${formatLimitHuman(up)} up`;
 
-/** The active voucher a MAC is using now (the most recently activated one). */
-async function voucherOfMac(b: Bw, macInput: string): Promise<{ mac: string; row: VoucherRow }> {
-  const mac = validMac(macInput);
-  const row = (await b
+/** The active voucher a MAC is using now (the most recently activated one), if any. */
+export async function activeVoucherOf(b: Bw, mac: string): Promise<VoucherRow | undefined> {
+  return (await b
     .db('vouchers as v')
     .join('voucher_devices as d', 'd.voucher_id', 'v.id')
     .where({ 'd.mac': mac, 'v.status': 'active' })
     .orderBy('v.activated_at', 'desc')
     .select('v.*')
     .first()) as VoucherRow | undefined;
+}
+
+async function voucherOfMac(b: Bw, macInput: string): Promise<{ mac: string; row: VoucherRow }> {
+  const mac = validMac(macInput);
+  const row = await activeVoucherOf(b, mac);
   if (!row) throw notFound(mac);
   return { mac, row };
 }

@@ -87,8 +87,7 @@ function trafficOf(
 /** The limit of each pisonet queue as the router has it; undefined when the router cannot be read now. */
 async function routerLimits(b: Bw): Promise<Map<string, string> | undefined> {
   try {
-    const rows = await b.deps.hotspot.queues();
-    return new Map(rows.map((r) => [r.name, r.maxLimit ?? '0/0']));
+    return new Map((await b.deps.hotspot.queues()).map((r) => [r.name, r.maxLimit ?? '0/0']));
   } catch (err) {
     if (err instanceof RouterError) return undefined;
     throw err;

@@ -17,7 +17,7 @@ import type { Logger } from '../../../lib/logger';
 import type { ManagedHotspot, UserOnRouter, UserReconcileResult } from '../../../router/hotspot';
 import type { VoucherRow } from '../../shop/vouchers/state';
 import { ProfileCache } from '../../shop/vouchers/queries';
-import { recordRouterIds, voucherUsers } from './push';
+import { clearRouterIds, recordRouterIds, voucherUsers } from './push';
 import type { UsersCheckOptions, UsersCheckReport } from './types';
 
 /** How often users are checked when nothing else asks for it: users deleted or edited by hand. */
@@ -60,7 +60,6 @@ interface UsersCheckDeps {
 
 const OPEN = ['unused', 'active'];
 const ENDED = ['expired', 'exhausted', 'revoked'];
-const CHUNK = 500;
 
 const WANTED_COLS = [
   'id',
@@ -78,14 +77,6 @@ const WANTED_COLS = [
   'paused_at',
 ] as const;
 type WantedRow = Pick<VoucherRow, (typeof WANTED_COLS)[number]>;
-
-/** Sets router_user_id (and router_synced_at) to NULL for these vouchers, a chunk per statement. */
-async function clearRouterIds(db: Knex, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK)
-    await db('vouchers')
-      .whereIn('id', ids.slice(i, i + CHUNK))
-      .update({ router_user_id: null, router_synced_at: null });
-}
 
 /**
  * Runs one check. The router is read before the database: a voucher that shows up unused in the database

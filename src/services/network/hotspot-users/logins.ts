@@ -12,7 +12,7 @@ import type { RouterClient } from '../../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import type { KeptPlan, LoginChange, Logins } from '../../shop/vouchers/logins';
 import type { VoucherRow } from '../../shop/vouchers/state';
-import { clearRouterUserId, userMac } from './push';
+import { clearRouterIds, userMac } from './push';
 import type { HotspotUsers } from './types';
 
 const notConnected = (site: SiteRef, what: string) =>
@@ -101,7 +101,7 @@ async function changeUser<T>(
     const again = { code: row.code, password: userPassword(row) };
     const hotspot = connected(d, 'update hotspot user');
     if (!(await hotspot.updateUserPlan(row.router_user_id, change.profileName, change.limitSeconds, again)))
-      await clearRouterUserId(d.db, row.id); // gone from the router: pushed again later
+      await clearRouterIds(d.db, [row.id]); // gone from the router: pushed again later
   }
   return commit();
 }
@@ -134,7 +134,7 @@ async function holdUser(d: RouterLoginsDeps, row: VoucherRow, paused: boolean): 
   if (row.router_user_id === null) return;
   const hotspot = connected(d, paused ? 'pause' : 'resume');
   if (!(await hotspot.holdUser(row.router_user_id, row.code, paused))) {
-    await clearRouterUserId(d.db, row.id); // gone from the router: pushed again, as the voucher is now
+    await clearRouterIds(d.db, [row.id]); // gone from the router: pushed again, as the voucher is now
     d.users?.requestCheck('a paused code had no user');
   }
 }

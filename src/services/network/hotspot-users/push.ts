@@ -184,6 +184,10 @@ export async function releaseQueuedBindings(
   return done;
 }
 
-export async function clearRouterUserId(db: Knex, id: number): Promise<void> {
-  await db('vouchers').where({ id }).update({ router_user_id: null, router_synced_at: null });
+/** Sets router_user_id (and router_synced_at) to NULL for these vouchers, a chunk per statement. */
+export async function clearRouterIds(db: Knex, ids: number[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500)
+    await db('vouchers')
+      .whereIn('id', ids.slice(i, i + 500))
+      .update({ router_user_id: null, router_synced_at: null });
 }

@@ -85,18 +85,12 @@ export async function wantedPpp(
   const ended: string[] = [];
   const speeds: SpeedWant[] = [];
   const parsed = new Map<number, Profile>();
-  const rows = await loadRows(d.db, (q) =>
-    decided
-      ? q.where('s.site_id', siteId).whereIn('s.id', [...decided.keys()])
-      : q.where('s.site_id', siteId),
-  );
+  const rows = await loadRows(d.db, (q) => {
+    q.where('s.site_id', siteId);
+    if (decided) q.whereIn('s.id', [...decided.keys()]);
+  });
   const served = rows.filter((r) => inService(r.status));
-  let tiers: ReadonlyMap<number, SubscriberSpeeds> | undefined = decided;
-  if (!tiers) {
-    const booked = await subscriberTiers(d.db, served, d.clock.now(), d.tz());
-    if (held) keepHeld(booked, held);
-    tiers = booked;
-  }
+  const tiers = decided ?? keepHeld(await subscriberTiers(d.db, served, d.clock.now(), d.tz()), held);
   for (const r of rows) {
     if (r.status === 'ended') {
       ended.push(r.username);
@@ -132,12 +126,13 @@ export async function wantedPpp(
 }
 
 /** `held` over the database's speeds where they differ; where they agree the booked bytes caught up: taken out. */
-function keepHeld(tiers: Map<number, SubscriberSpeeds>, held: Map<number, SubscriberSpeeds>): void {
+function keepHeld(tiers: Map<number, SubscriberSpeeds>, held = new Map<number, SubscriberSpeeds>()) {
   for (const [id, sp] of held) {
     const booked = tiers.get(id);
     if (!booked || (booked.service === sp.service && booked.tier === sp.tier)) held.delete(id);
     else tiers.set(id, sp);
   }
+  return tiers;
 }
 
 /** Brings the router's PPP objects to `want`. Throws when the router cannot be read. */

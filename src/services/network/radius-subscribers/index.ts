@@ -90,17 +90,16 @@ export function createRadiusSubscribers(d: RadiusSubscribersDeps): RadiusSubscri
     triggers: listen ? [(request) => listen(() => request('subscriber changed'))] : [],
   });
   const reason = "a poll changed subscribers' speeds";
-  const applySpeeds: SubscriberSpeedsStep = (speeds) =>
-    runner
-      .inTurn(() => runCheck(room, reason, speeds))
-      .then(
-        () => undefined,
-        (err: Error) =>
-          room.log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the poll'),
-      );
   return {
     check: (reason) => runner.check(reason),
-    applySpeeds,
+    applySpeeds: (speeds) =>
+      runner
+        .inTurn(() => runCheck(room, reason, speeds))
+        .then(
+          () => undefined,
+          (err: Error) =>
+            room.log.warn({ reason, err: err.message }, 'subscribers not checked; will retry after the poll'),
+        ),
     start: () => runner.start(),
     stop: () => runner.stop(),
   };

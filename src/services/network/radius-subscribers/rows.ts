@@ -6,9 +6,8 @@
  */
 import { IN_SERVICE, inService } from '../../../domain/subscriber-status';
 import type { Knex } from 'knex';
-import type { RadiusItem } from '../../../domain/radius-account';
 import { subscriberRows, type SubscriberRows } from '../../../domain/radius-subscriber';
-import { storedRows, rowsKey, type Stored } from '../radius/accounts';
+import { sameRows, storedRows, type Stored } from '../radius/accounts';
 import { RADIUS_CLIENTS } from '../../../domain/site-mode';
 import type { CredentialsBox } from '../../business/sites/credentials';
 import { loadRows } from '../../subscriptions/subscribers/store';
@@ -79,9 +78,6 @@ interface SubscriberRowsResult {
   before: Map<string, Stored>;
 }
 
-const same = (a: Stored | undefined, b: { check: RadiusItem[]; reply: RadiusItem[] }) =>
-  a !== undefined && rowsKey(a.check) === rowsKey(b.check) && rowsKey(a.reply) === rowsKey(b.reply);
-
 /** The site's subscribers' usernames FreeRADIUS holds, but those a voucher code or another RADIUS site's subscriber has. */
 async function heldRows(db: Knex, siteId: number): Promise<string[]> {
   const rows = (await db('radcheck as c')
@@ -112,7 +108,7 @@ export async function syncSubscriberRows(
   const held = want.scoped ? [] : await heldRows(db, siteId);
   const stray = held.filter((u) => !want.rows.has(u));
   const before = await storedRows(db, [...new Set([...want.rows.keys(), ...held])]);
-  const changes = [...want.rows].filter(([u, rows]) => !same(before.get(u), rows));
+  const changes = [...want.rows].filter(([u, rows]) => !sameRows(before.get(u), rows));
   if (changes.length === 0 && stray.length === 0) return { written: 0, removed: 0, before };
   await db.transaction(async (trx) => {
     for (const [username, rows] of changes) {

@@ -18,12 +18,10 @@
  */
 import type { Knex } from 'knex';
 import { STALE_AFTER_S } from '../../../domain/radius-account';
-import { macOf } from '../../../domain/network';
 import { UnreachableError } from '../../../domain/errors';
-import { PPP_SERVICE_TYPE, pppSessions, type PppAccountingSession } from './ppp-accounting';
+import { PPP_SERVICE_TYPE, pppSessions, stationMac, type PppAccountingSession } from './ppp-accounting';
 import type { CounterReading, SessionReading, UsageReading, UsageSource } from '../usage/source';
 
-export { STALE_AFTER_S };
 /** How far before the last booked poll accounting is read again (clock skew between database and controller). */
 const OVERLAP_S = 300;
 
@@ -51,12 +49,6 @@ interface SessionRow {
   bytes: string | number;
   seconds: string | number | null;
 }
-
-/**
- * RouterOS sends Calling-Station-Id as AA:BB:CC:DD:EE:FF (radius-mac-format's default); other formats are read as
- * every MAC is (domain/network.ts), and a value that is no MAC is kept as it came, upper case.
- */
-const stationMac = (s: string) => macOf(s.trim()) ?? s.trim().toUpperCase();
 
 /** The accounting's reading window opens this long before the last booked poll (seconds), or at none. */
 const windowStart = (since: number | undefined) => Math.floor((since ?? 0) / 1000) - OVERLAP_S;

@@ -17,8 +17,7 @@ import {
   type RadiusAccount,
   type RadiusItem,
 } from '../../../domain/radius-account';
-import type { ProfileService } from '../../shop/profiles/types';
-import type { ProfileRecord } from '../../shop/profiles/types';
+import type { ProfileRecord, ProfileService } from '../../shop/profiles/types';
 import { toVoucherState } from '../../shop/vouchers/state';
 import type { VoucherRow } from '../../shop/vouchers/types';
 import { RADIUS_CLIENTS } from '../../../domain/site-mode';
@@ -47,11 +46,15 @@ export interface Stored {
 }
 
 /** The same rows whatever their order (a user's rows are compared, then rewritten only when they differ). */
-export const rowsKey = (items: RadiusItem[]) =>
+const rowsKey = (items: RadiusItem[]) =>
   items
     .map((i) => `${i.attribute}\u0000${i.op}\u0000${i.value}`)
     .sort()
     .join('\u0001');
+
+/** Whether a user's stored rows are already these (`b`), in any order. */
+export const sameRows = (a: Stored | undefined, b: Stored) =>
+  a !== undefined && rowsKey(a.check) === rowsKey(b.check) && rowsKey(a.reply) === rowsKey(b.reply);
 
 /** The rows `radcheck` and `radreply` hold for these users. */
 export async function storedRows(db: Knex, codes: string[]): Promise<Map<string, Stored>> {
@@ -143,9 +146,7 @@ export async function syncRadiusAccounts(
     }
     const poll = row.status === 'active' ? decided?.get(row.code) : undefined;
     const account = radiusAccount(state, row.password ?? row.code, now, deps.tz, poll);
-    const had = stored.get(row.code);
-    if (had && rowsKey(had.check) === rowsKey(account.check) && rowsKey(had.reply) === rowsKey(account.reply))
-      continue;
+    if (sameRows(stored.get(row.code), account)) continue;
     changes.push({ code: row.code, siteId: Number(row.site_id), account });
   }
   // Our codes FreeRADIUS still knows that no RADIUS site's voucher wants now (long ended, removed, moved).

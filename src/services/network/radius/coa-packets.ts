@@ -43,9 +43,7 @@ export async function send(
   const code = type === 'coa' ? 'CoA-Request' : 'Disconnect-Request';
   try {
     const reply = await exchange(code, [...sessionAttributes(s), ...extra], {
-      host: t.host,
-      port: t.port,
-      secret: t.secret,
+      ...t,
       timeoutMs: o.timeoutMs,
       retries: o.retries,
       messageAuthenticator: true,

@@ -9,6 +9,12 @@ import { macOf } from '../../../domain/network';
 import { STALE_AFTER_S } from '../../../domain/radius-account';
 import type { PppSessionCounters } from '../../../router/ppp';
 
+/**
+ * RouterOS sends Calling-Station-Id as AA:BB:CC:DD:EE:FF (radius-mac-format's default); other formats are read as
+ * every MAC is (domain/network.ts), and a value that is no MAC is kept as it came, upper case.
+ */
+export const stationMac = (s: string) => macOf(s.trim()) ?? s.trim().toUpperCase();
+
 /** The Service-Type of a PPP session's accounting (the hotspot's is Login-User). */
 export const PPP_SERVICE_TYPE = 'Framed-User';
 
@@ -58,17 +64,14 @@ export async function pppSessions(
       ],
     )
   ).rows as Row[];
-  return rows.map((r) => {
-    const mac = (r.mac ?? '').trim();
-    return {
-      id: r.acctsessionid,
-      username: r.username,
-      address: r.ip,
-      callerId: mac === '' ? '' : (macOf(mac) ?? mac.toUpperCase()),
-      up: Number(r.up),
-      down: Number(r.down),
-      uptimeSeconds: Math.max(0, Number(r.seconds ?? 0)),
-      open: Boolean(r.open),
-    };
-  });
+  return rows.map((r) => ({
+    id: r.acctsessionid,
+    username: r.username,
+    address: r.ip,
+    callerId: stationMac(r.mac ?? ''),
+    up: Number(r.up),
+    down: Number(r.down),
+    uptimeSeconds: Math.max(0, Number(r.seconds ?? 0)),
+    open: Boolean(r.open),
+  }));
 }

@@ -5,7 +5,7 @@
  * the accounting source's stale window (a session that never sent its Stop does not keep its address forever).
  */
 import type { Knex } from 'knex';
-import { STALE_AFTER_S } from './accounting-source';
+import { STALE_AFTER_S } from '../../../domain/radius-account';
 
 /** The User-Name of the newest open session at this router that was given `address`, or null. */
 export async function pppLoginAt(db: Knex, nasAddress: string, address: string): Promise<string | null> {

@@ -8,12 +8,12 @@
  */
 import type { Knex } from 'knex';
 import { RouterError } from '../../../domain/errors';
-import { macOf } from '../../../domain/network';
 import type { Logger } from '../../../lib/logger';
 import type { SessionReading } from '../usage/source';
 import type { RouterSessions } from '../hotspot-users/sessions';
 import type { Sessions } from '../../shop/vouchers/sessions';
 import { send, type CoaTarget, type PacketOptions } from './coa-packets';
+import { stationMac } from './ppp-accounting';
 
 interface RadiusSessionsDeps extends PacketOptions {
   db: Knex;
@@ -48,7 +48,7 @@ export function radiusSessions(d: RadiusSessionsDeps): Sessions {
     return rows.map((r) => ({
       id: r.acctsessionid,
       user: code,
-      mac: macOf(r.mac.trim()) ?? r.mac.trim().toUpperCase(),
+      mac: stationMac(r.mac),
       ip: r.ip,
       uptimeSeconds: r.started === null ? 0 : Math.max(0, Math.round(d.now() / 1000 - Number(r.started))),
     }));
@@ -76,8 +76,7 @@ export function radiusSessions(d: RadiusSessionsDeps): Sessions {
       const target = await d.target();
       let all = true;
       for (const s of sessions) {
-        const timeout = s.uptimeSeconds + remainingSeconds;
-        const a = await send(d, 'coa', s, [['Session-Timeout', timeout]], target);
+        const a = await send(d, 'coa', s, [['Session-Timeout', s.uptimeSeconds + remainingSeconds]], target);
         if (a === 'ack' || a === 'gone') continue;
         d.log.info({ session: s.id, answer: a }, 'top-up CoA not taken: disconnecting the session instead');
         if (!(await disconnect(s, target))) all = false;

@@ -5,7 +5,7 @@
  * a client), so silence is what the product can see of those: it is named with what to check.
  */
 import type { Knex } from 'knex';
-import { STALE_AFTER_S } from './accounting-source';
+import { STALE_AFTER_S } from '../../../domain/radius-account';
 import type { SiteError, SiteLoginServer, SiteRow, SiteStatus } from '../../business/sites/types';
 import type { Clock } from '../../../lib/clock';
 import { isPostgres } from '../../../db/knex';

@@ -209,13 +209,6 @@ export function safeModeError(binding: RouterBinding): { code: 'SAFE_MODE'; mess
 
 /** Safe mode as a warning for /healthz, the admin banner and the CLI's router test. */
 export function safeModeWarnings(binding: RouterBinding): RouterWarning[] {
-  const st = binding.state();
-  if (st.mode !== 'safe' || !st.reason) return [];
-  return [
-    {
-      code: 'SAFE_MODE',
-      message: `Safe mode: ${st.reason.message}`,
-      fix: 'npm run cli -- router adopt   (or Settings → Adopt this router)',
-    },
-  ];
+  const error = safeModeError(binding);
+  return error ? [{ ...error, fix: 'npm run cli -- router adopt   (or Settings → Adopt this router)' }] : [];
 }

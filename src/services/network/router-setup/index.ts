@@ -3,7 +3,7 @@
  * them ok on request. Shared by `pisonet router setup`, the admin's Router → Setup page and the terminal menu.
  * The decisions are src/router/setup-plan/; the reads and writes go through src/router/setup.ts.
  */
-import { AppError } from '../../../domain/errors';
+import { AppError, RouterError } from '../../../domain/errors';
 import {
   planSetup,
   SETUP_ITEM_IDS,
@@ -17,7 +17,6 @@ import {
 import type { Logger } from '../../../lib/logger';
 import { applySetupWrite, readSetupFacts } from '../../../router/setup';
 import type { RouterClient } from '../../../router/types';
-import { RouterError } from '../../../domain/errors';
 import type { Actor } from '../../business/audit/actor';
 import type { AuditService } from '../../business/audit/types';
 
@@ -161,23 +160,17 @@ async function applyItems(a: Applying, items: SetupItem[]): Promise<void> {
 /** False when a write was refused (a fetch the router could not make is left to the login page's check). */
 async function writeItem(a: Applying, item: SetupItem): Promise<boolean> {
   for (const w of item.writes) {
-    try {
-      await run(a, w, item.id);
-      a.changes.push({ item: item.id, command: w.shown, ok: true });
-    } catch (err) {
-      const words = routerWords(err);
-      a.changes.push({ item: item.id, command: w.shown, ok: false, error: words });
-      // A fetch the router could not make (the controller out of its reach, a non-2xx answer) is
-      // followed by the page written through /file, below.
-      if (w.verb === 'fetch') continue;
-      await a.s.audit.record(a.opts.actor, 'router.setup-refused', a.opts.site, {
-        item: item.id,
-        command: w.shown,
-        error: words,
-      });
-      a.failed = item.id;
-      return false;
-    }
+    const words = await run(a, w, item.id);
+    // A fetch the router could not make (the controller out of its reach, a non-2xx answer) is
+    // followed by the page written through /file, below.
+    if (words === undefined || w.verb === 'fetch') continue;
+    await a.s.audit.record(a.opts.actor, 'router.setup-refused', a.opts.site, {
+      item: item.id,
+      command: w.shown,
+      error: words,
+    });
+    a.failed = item.id;
+    return false;
   }
   return true;
 }
@@ -200,16 +193,11 @@ async function checkLoginPage(a: Applying, item: SetupItem): Promise<boolean> {
     a.failed = 'login-page';
     return false;
   }
-  for (const w of fallback) {
-    try {
-      await run(a, w, item.id);
-      a.changes.push({ item: item.id, command: w.shown, ok: true });
-    } catch (err) {
-      a.changes.push({ item: item.id, command: w.shown, ok: false, error: routerWords(err) });
+  for (const w of fallback)
+    if ((await run(a, w, item.id)) !== undefined) {
       a.failed = 'login-page';
       return false;
     }
-  }
   return true;
 }
 
@@ -224,10 +212,18 @@ async function loginPageAfterFetch(a: Applying, fetched: boolean) {
   return after;
 }
 
-async function run(a: Applying, w: SetupWrite, item: SetupItemId): Promise<void> {
-  await applySetupWrite(a.router, w);
-  await a.s.audit.record(a.opts.actor, 'router.setup', a.opts.site, { item, command: w.shown });
-  a.s.log.info({ site: a.opts.site, item, command: w.shown }, 'router setup: changed');
+/** One write, audited and kept in the changes; the router's words when it was refused. */
+async function run(a: Applying, w: SetupWrite, item: SetupItemId): Promise<string | undefined> {
+  try {
+    await applySetupWrite(a.router, w);
+    await a.s.audit.record(a.opts.actor, 'router.setup', a.opts.site, { item, command: w.shown });
+    a.s.log.info({ site: a.opts.site, item, command: w.shown }, 'router setup: changed');
+    a.changes.push({ item, command: w.shown, ok: true });
+  } catch (err) {
+    const error = routerWords(err);
+    a.changes.push({ item, command: w.shown, ok: false, error });
+    return error;
+  }
 }
 
 /** The setup service with what the composition knows: each site's wanted setup, and its router where held. */

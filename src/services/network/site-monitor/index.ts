@@ -174,9 +174,7 @@ function statusOf(e: Entry): SiteStatus {
   if (!error && !connected)
     error = {
       code: s?.lastErrorCode ?? 'ROUTER_UNREACHABLE',
-      message: s?.lastError
-        ? s.lastError
-        : 'Not connected yet: the first connection attempt is still under way.',
+      message: s?.lastError || 'Not connected yet: the first connection attempt is still under way.',
     };
   if (!error && connected) error = e.readError ?? e.attached?.safeMode?.() ?? null;
   return {
@@ -245,17 +243,15 @@ async function open(m: Monitor, row: SiteRow): Promise<void> {
   };
   m.entries.set(row.id, e);
   // A RADIUS site without API access: FreeRADIUS talks to its router, this controller does not.
-  if (!connectsToRouter(row)) {
-    e.attached = m.opts.attach?.(row, undefined);
-    await e.attached?.start?.();
-    return;
+  if (connectsToRouter(row)) {
+    const password = await openPassword(m, e, row);
+    if (password === undefined) return;
+    e.client = clientFor(m, row, password);
   }
-  const password = await openPassword(m, e, row);
-  if (password === undefined) return;
-  const client = clientFor(m, row, password);
-  e.client = client;
+  const client = e.client;
   e.attached = m.opts.attach?.(row, client);
   await e.attached?.start?.();
+  if (!client) return;
   e.unsubscribe = watchStatus(m, e, client);
   await client.start();
 }

@@ -19,7 +19,6 @@ export function apiParts(c: ModeContext): ModeParts {
   // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
   const sessionsRead = pppSessionsRead(c);
   const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, sessionsRead);
-  const { enforcer } = pair;
   // The fair-use watch reads the subscribers near a threshold by name between polls (usage/fup-watch-subscribers.ts).
   const source = {
     ...pair.source,
@@ -37,7 +36,7 @@ export function apiParts(c: ModeContext): ModeParts {
         ppp.requestCheck('router rebooted');
       },
     },
-    enforcement: { enforcer: withSubscriberSpeeds(enforcer, ppp.applySpeeds), writesLogins: false },
+    enforcement: { enforcer: withSubscriberSpeeds(pair.enforcer, ppp.applySpeeds), writesLogins: false },
     logins: {
       vouchers: routerLogins({ ...c, users }),
       device: routerLogin,

@@ -51,7 +51,6 @@ export function createSiteStack(
   // Each site's usage poll listens to the database's queries (its ChangeWatch): one more listener per site.
   countWatch(base.db);
   const pollJob: { job?: SitePoll['job'] } = {};
-  // The poll's interval now (its job's, which follows Settings).
   const pollSeconds = () => pollJob.job?.interval ?? deps.config.usagePollSeconds;
   const late: Late = { pollSeconds };
   const parts = siteParts(
@@ -154,7 +153,6 @@ interface SiteRouter {
   owned: RouterClient | undefined;
   /** Several servers on one database: each one's logins in flight are in the database, for the poll's holder. */
   presence: SiteLeases['presence'];
-  /** Guarded: refuses writes while the binding is not ready (safe mode). */
   hotspot: ManagedHotspot;
   binding: RouterBinding;
 }

@@ -190,9 +190,7 @@ export function stackRun(s: {
       if (owned) await owned.start();
     },
     startPoll: () => poll?.begin(false),
-    stopPoll: async () => {
-      await poll?.stop();
-    },
+    stopPoll: async () => poll?.stop(),
     // The mode's stop, the poll job (a cycle running is waited for), the site's lease, the poll's database watch
     // (and its listener count: countWatch), the redemptions in flight, then an owned client.
     stop() {
