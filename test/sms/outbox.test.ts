@@ -213,6 +213,24 @@ describe('SMS to subscribers', () => {
     ]);
   });
 
+  it("tells a payment's balance as its receipt does, even when the invoice was voided before the SMS went", async () => {
+    x = await smsHarness();
+    const { h, fake } = x;
+    const s = await subscriber(h);
+    const inv = h.core!.services.invoices;
+    await h.core!.services.sms.run();
+    const paid = (await inv.pay(s.id, { amount: 200, method: 'cash' }, { actor: SYSTEM })).payment;
+    h.clock.advance(60_000);
+    const [open] = await inv.list({ subscriberId: s.id });
+    await inv.void(open.number, 'billed the wrong plan', SYSTEM);
+    const receipt = await inv.receipt(s.id, paid.id);
+    expect(receipt.after).toEqual({ owed: 26620, credit: 0 });
+    await h.core!.services.sms.run();
+    expect(fake.sent.filter((m) => m.message.includes('received')).map((m) => m.message)).toEqual([
+      'PisoNet: we received P200.00, thank you. Still owed: P266.20.',
+    ]);
+  });
+
   it('retries a refused send (200 with an error object, then a 500) and sends it once later', async () => {
     x = await smsHarness();
     const { h, fake } = x;

@@ -12,9 +12,12 @@ import { addTo } from './view';
 /**
  * The balance once the entry `p` was written: every invoice issued by then and not voided by then, less what
  * payments up to this one (reversals included) and credit applied by then settled of it; the credit ledger up
- * to then.
+ * to then. The receipt and the payment's SMS both tell this.
  */
-async function balanceAfter(db: Knex, p: PaymentView): Promise<{ credit: number; owed: number }> {
+export async function balanceAfter(
+  db: Knex,
+  p: Pick<PaymentView, 'id' | 'subscriberId' | 'at'>,
+): Promise<{ credit: number; owed: number }> {
   const t = p.at;
   const [credit] = (await db('subscriber_credit')
     .where({ subscriber_id: p.subscriberId })

@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import { balanceOf } from '../billing/payments';
 import { loadInvoices, type InvoiceView } from '../billing/view';
+import { balanceAfter } from '../billing/receipt';
 import { addDays, startOfLocalDay } from '../../../domain/calendar';
 import {
   issuedText,
@@ -162,57 +163,6 @@ async function suspensions(db: Knex, c: ScanContext): Promise<NewSms[]> {
   return out;
 }
 
-/**
- * What a subscriber owed and had as credit right after payment `p`, from the ledger's entries up to it (later
- * payments and invoices left out): the payment's SMS tells this even when it goes after a second payment.
- */
-async function balanceAfter(
-  db: Knex,
-  p: { id: number; subscriber_id: number; created_at: unknown },
-): Promise<{ owed: number; credit: number }> {
-  const at = Number(p.created_at);
-  const sub = Number(p.subscriber_id);
-  const sums = async (q: Knex.QueryBuilder, t: string) =>
-    new Map(
-      (
-        (await q
-          .groupBy(`${t}.invoice_id`)
-          .select(`${t}.invoice_id`, db.raw(`SUM(${t}.amount) AS n`))) as Array<{
-          invoice_id: number;
-          n: unknown;
-        }>
-      ).map((r) => [Number(r.invoice_id), Number(r.n)]),
-    );
-  const paid = await sums(
-    db('payment_allocations as a')
-      .join('subscriber_payments as p', 'p.id', 'a.payment_id')
-      .where('p.subscriber_id', sub)
-      .where('p.id', '<=', p.id),
-    'a',
-  );
-  const applied = await sums(
-    db('subscriber_credit as c').where({ 'c.subscriber_id': sub, 'c.kind': 'applied' }),
-    'c',
-  );
-  let owed = 0;
-  for (const i of (await db('invoices')
-    .where({ subscriber_id: sub })
-    .whereNull('voided_at')
-    .where('created_at', '<=', at)
-    .select('id', 'amount')) as Array<{ id: number; amount: unknown }>)
-    owed += Math.max(0, Number(i.amount) + (applied.get(Number(i.id)) ?? 0) - (paid.get(Number(i.id)) ?? 0));
-  const credit = (await db('subscriber_credit')
-    .where({ subscriber_id: sub })
-    .where((q) =>
-      q
-        .where('payment_id', '<=', p.id)
-        .orWhere((w) => w.whereNull('payment_id').where('created_at', '<=', at)),
-    )
-    .sum({ n: 'amount' })
-    .first()) as { n: unknown } | undefined;
-  return { owed, credit: Number(credit?.n ?? 0) };
-}
-
 async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
   // A void's reversal (a negative entry) is not money received; a payment voided before it was told is not told.
   const facts = (await missing(db, 'subscriber_payments', 'payment:', 'payment')
@@ -228,7 +178,14 @@ async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
         f,
         `payment:${f.id}`,
         'payment',
-        paymentText(c.voice(f.language), { amount: Number(f.amount), ...(await balanceAfter(db, f)) }),
+        paymentText(c.voice(f.language), {
+          amount: Number(f.amount),
+          ...(await balanceAfter(db, {
+            id: f.id,
+            subscriberId: Number(f.subscriber_id),
+            at: Number(f.created_at),
+          })),
+        }),
       ),
     );
   }
