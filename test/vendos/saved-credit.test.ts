@@ -79,6 +79,22 @@ describe('saved credit, top-ups and the cash box', () => {
     ]);
   });
 
+  it('a saved-credit time the database holds as nonsense is read as 24 h by the ledger as by the portal', async () => {
+    // Only a hand-edited database holds such a value: no page or command sets this one.
+    await h.core!.services.settings.set('vendo.saved_credit_hours', -5, SYSTEM);
+    const { id, board } = await makeVendo(h);
+    const phone = new Phone(h, addProvenDevice(h, 1));
+    await board.poll();
+    const s = await phone.start(id);
+    await board.poll();
+    await board.insertCoin(5);
+    h.clock.advance(2 * 3600_000);
+    await board.poll();
+    const coins = await adminApi(h, 'GET', `/vendos/${id}/ledger`);
+    expect(coins.json.coins).toMatchObject([{ seq: 1, amount: 5, status: 'saved', session: s.json.session }]);
+    expect((await phone.start(id)).json.saved_credit).toBe(5);
+  });
+
   it('coins on a device with an active voucher top it up, with a top-up sale row', async () => {
     const { code, id, phone, session } = await coinsForTopUp(h, 10);
     const before = await voucherRow(h, code);

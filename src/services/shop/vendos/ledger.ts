@@ -7,7 +7,8 @@ import { ValidationError } from '../../../domain/errors';
 import { parsePrice } from '../../../domain/units';
 import type { ShopDeps } from '../../deps';
 import type { Actor } from '../../types';
-import { DEFAULT_SAVED_CREDIT_HOURS, requireVendo, SAVED_CREDIT_KEY } from './store';
+import { requireVendo } from './store';
+import { savedCreditCutoff } from './window';
 import { salesBySource } from './sales';
 import type { CollectionView, LedgerRow } from './types';
 
@@ -63,7 +64,7 @@ async function ledger(
   id: string,
   opts: { limit?: number; offset?: number },
 ): Promise<{ total: number; rows: LedgerRow[] }> {
-  const { db, clock, settings } = deps;
+  const { db, clock } = deps;
   const vendo = await requireVendo(db, id);
   const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
   const offset = Math.max(opts.offset ?? 0, 0);
@@ -90,8 +91,7 @@ async function ledger(
       's.state',
       'v.code as voucher_code',
     )) as CoinJoin[];
-  const hours = Number(await settings.get<number>(SAVED_CREDIT_KEY, DEFAULT_SAVED_CREDIT_HOURS));
-  const cutoff = clock.now() - hours * 3600_000;
+  const cutoff = await savedCreditCutoff(deps, clock.now());
   return { total: Number(n), rows: rows.map((r) => ledgerRow(r, cutoff)) };
 }
 

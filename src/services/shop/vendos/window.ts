@@ -30,7 +30,7 @@ type Coin = { id: number; amount: number };
 export const sum = (rows: { amount: number }[]): number => rows.reduce((s, r) => s + Number(r.amount), 0);
 
 /** Coins received before this are no longer the device's saved credit (the shop's saved-credit hours). */
-async function cutoff(deps: ShopDeps, now: number): Promise<number> {
+export async function savedCreditCutoff(deps: Pick<ShopDeps, 'settings'>, now: number): Promise<number> {
   const hours = Number(await deps.settings.get<number>(SAVED_CREDIT_KEY, DEFAULT_SAVED_CREDIT_HOURS));
   const h = Number.isFinite(hours) && hours >= 0 ? hours : DEFAULT_SAVED_CREDIT_HOURS;
   return now - h * 3600_000;
@@ -43,7 +43,7 @@ export async function savedCoins(deps: ShopDeps, mac: string, now: number, excep
     .join('vendo_sessions as s', 's.id', 'c.session_id')
     .where('c.mac', mac)
     .whereNull('c.claimed_at')
-    .where('c.received_at', '>=', await cutoff(deps, now))
+    .where('c.received_at', '>=', await savedCreditCutoff(deps, now))
     .whereNot('s.state', 'armed')
     .modify((b) => (except ? void b.whereNot('c.session_id', except) : undefined))
     .select('c.id', 'c.amount')) as Coin[];
