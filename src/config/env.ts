@@ -217,9 +217,9 @@ function fromProject(p: string, baseDir: string): string {
   return path.resolve(baseDir, p);
 }
 
-/** Parses the environment; throws ConfigError listing every problem at once. */
 export { parseClockStart } from './env-clock';
 
+/** Parses the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv, baseDir: string = PROJECT_ROOT): AppConfig {
   const { data: c, problems } = readEnv(env);
   const notify = readNotifyEnv(env, problems);

@@ -53,7 +53,7 @@ const STAGE_COLS = [
   'baseline_down',
   'queue_id',
 ] as const;
-/** What a poll stages per device row: STAGE_COLS without `ts`, the poll's time, bound once per statement. */
+/** What a poll stages per device row: STAGE_COLS but `ts` (the poll's time, bound once per statement) and `queue_id`. */
 const POLL_STAGE_COLS = STAGE_COLS.filter((c) => c !== 'ts' && c !== 'queue_id');
 const HOUR_MS = 3600_000;
 /** A staged row is a sample when bytes moved (the poll's per-device traffic, for charts and reports). */

@@ -133,7 +133,7 @@ export interface VoucherDetail extends VoucherView {
   toppedUpInto: { code: string; at: number | null } | null;
 }
 
-/** Extra data sold at the counter: the voucher after it, the charge, and whether its router took it at once. */
+/** How extra data is sold at the counter. */
 export interface OverageSaleOptions {
   /**
    * The extra data the seller saw on the voucher (a page's hidden field): when it has changed since (the same
@@ -142,6 +142,7 @@ export interface OverageSaleOptions {
   addedBytes?: number;
 }
 
+/** Extra data sold at the counter: the voucher after it, the charge, and whether its router took it at once. */
 export interface OverageSale {
   voucher: VoucherView;
   charge: { chargeId: number; offers: number; bytes: number; amount: number };

@@ -92,7 +92,6 @@ export interface SubscriberService {
   get(ref: number | string): Promise<SubscriberView>;
   /** How many subscribers are online now, as the poll last read their PPP sessions (a site's, or every site's). */
   onlineCount(siteId?: number): Promise<number>;
-  /** Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409 SUBSCRIBER_EXISTS. */
   /**
    * Customers from a CSV (src/services/subscriptions/subscribers/import.ts): every row checked as `create` checks one, then all
    * written in one transaction (or, with `dryRun`, none); rows with problems: nothing written, each named in the
@@ -102,7 +101,8 @@ export interface SubscriberService {
    */
   importCsv(csv: unknown, opts: ImportOptions, actor: Actor): Promise<ImportReport>;
   /**
-   * A new subscriber. An opening balance above six months of its plan's fee looks like a typo (₱50,000 for ₱500):
+   * A new subscriber. Every bad field named at once (400 INVALID_INPUT); a username taken on the site: 409
+   * SUBSCRIBER_EXISTS. An opening balance above six months of its plan's fee looks like a typo (₱50,000 for ₱500):
    * 409 CONFIRM_REQUIRED under `opening_balance`, nothing written, unless `confirmed`.
    */
   create(input: unknown, actor: Actor, opts?: CreateOptions): Promise<SubscriberView>;

@@ -136,7 +136,6 @@ function routerPair(v: string, f: (n: number) => string): string {
   return m ? `${f(Number(m[2]))} ↓ / ${f(Number(m[1]))} ↑` : v || '—';
 }
 
-/** Formatters the views use; times in the shop's zone and locale (src/domain/clock.ts timeFormatter). */
 /** Who recorded an entry, as people read it: a payment gateway's name is the customer paying online, not a cashier. */
 const GATEWAY_ACTORS: Record<string, string> = { paymongo: 'Online (PayMongo)' };
 /** A payment's method as customers know it: the ledger's, and PayMongo's names (its `paymaya` is Maya). */
@@ -152,6 +151,7 @@ const PAY_METHODS: Record<string, string> = {
   card: 'Card',
 };
 
+/** Formatters the views use; times in the shop's zone and locale (src/domain/clock.ts timeFormatter). */
 export function formatters(tz: string) {
   const times = timeFormatter(tz);
   const at = (ms: number | null, name: TimeFormatName) =>
