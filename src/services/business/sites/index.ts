@@ -7,7 +7,8 @@
 import type { ShopDeps } from '../../deps';
 import { insertedId, type Db } from '../../../db/knex';
 import { assertNameFree } from './unique-name';
-import { AppError, notFound, ValidationError } from '../../../domain/errors';
+import { AppError, ValidationError } from '../../../domain/errors';
+import { findSiteRow } from './lookup';
 import { modeOf, RADIUS_CLIENTS } from '../../../domain/site-mode';
 import type { RouterBinding } from '../../network/router-binding';
 import type { CredentialsBox } from './credentials';
@@ -49,16 +50,6 @@ interface SiteServiceOptions {
   binding?(siteId: number): RouterBinding | undefined;
 }
 
-async function findSite(db: Db, ref: string | number): Promise<SiteRow> {
-  const s = String(ref).trim();
-  const q = db('sites');
-  if (/^\d+$/.test(s)) q.where({ id: Number(s) });
-  else q.whereRaw('LOWER(name) = LOWER(?)', [s]);
-  const row = (await q.first()) as SiteRow | undefined;
-  if (!row) throw notFound(`Site ${JSON.stringify(s)}`, 'SITE_NOT_FOUND');
-  return row;
-}
-
 /** A name free for a site (`except`: the site being renamed); `default` is the .env router's. */
 async function assertSiteName(db: Db, name: string, except?: number): Promise<void> {
   if (name.toLowerCase() === DEFAULT_SITE_NAME) throw defaultNameTaken();
@@ -97,7 +88,7 @@ async function scopeOf(db: Db, ref: unknown): Promise<{ id: number; name: string
   if (s === '' || s?.toLowerCase() === 'all') return undefined;
   if (s === null || s.length > 64) throw badScope('not a site');
   try {
-    const row = await findSite(db, s);
+    const row = await findSiteRow(db, s);
     return { id: row.id, name: row.name };
   } catch (err) {
     if ((err as AppError).code === 'SITE_NOT_FOUND') throw badScope(`no site ${JSON.stringify(s)}`);
@@ -144,7 +135,7 @@ function siteReads({ deps: { db }, opts, figures, view }: Ctx) {
       const rows = (await db('sites').orderBy('id').select('id', 'name')) as { id: number; name: string }[];
       return rows.map((r) => ({ id: Number(r.id), name: r.name }));
     },
-    get: async (ref: string | number) => view(await findSite(db, ref), await figures()),
+    get: async (ref: string | number) => view(await findSiteRow(db, ref), await figures()),
   };
 }
 
@@ -172,7 +163,7 @@ async function updateSite(
   actor: Actor,
 ): Promise<SiteView> {
   const { db, clock, audit } = deps;
-  const row = await findSite(db, ref);
+  const row = await findSiteRow(db, ref);
   // The .env router's connection stays in .env; what is kept of it here (its fixed addresses) may change.
   if (
     row.id === DEFAULT_SITE_ID &&
@@ -204,7 +195,7 @@ async function dropSite(
   force: boolean,
 ): Promise<SiteRemoval> {
   const { db, clock, audit } = deps;
-  const row = await findSite(db, ref);
+  const row = await findSiteRow(db, ref);
   if (row.id === DEFAULT_SITE_ID) throw fixedDefault();
   const ended = await removeSite(db, row, clock.now(), force);
   await opts.monitor?.siteRemoved(row.id);
@@ -220,7 +211,7 @@ async function dropSite(
 
 /** Makes the router connected now at the site's address its router (binding.adopt), shown at once. */
 async function adoptRouter({ deps, opts }: Ctx, ref: string | number, actor: Actor) {
-  const row = await findSite(deps.db, ref);
+  const row = await findSiteRow(deps.db, ref);
   const binding = opts.binding?.(row.id);
   if (!binding) throw unreachable(row.name);
   const st = await binding.adopt(actor);
@@ -233,7 +224,7 @@ export function createSiteService(deps: ShopDeps, opts: SiteServiceOptions): Sit
   const { db, clock, config } = deps;
   const figures = () => siteFigures(db, clock.now(), config.tz);
   const view = (r: SiteRow, fig: Map<number, SiteFigures>) => siteView(config, opts, r, fig);
-  const fresh = async (id: number) => view(await findSite(db, id), await figures());
+  const fresh = async (id: number) => view(await findSiteRow(db, id), await figures());
   const ctx: Ctx = { deps, opts, figures, view, fresh };
   return {
     ...siteReads(ctx),
