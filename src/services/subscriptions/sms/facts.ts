@@ -7,8 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { balanceOf } from '../billing/payments';
-import { loadInvoices, type InvoiceView } from '../billing/view';
-import { balanceAfter } from '../billing/receipt';
+import { balanceAfter, loadInvoices, type InvoiceView } from '../billing/view';
 import { addDays, startOfLocalDay } from '../../../domain/calendar';
 import {
   issuedText,
