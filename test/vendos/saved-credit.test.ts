@@ -60,8 +60,8 @@ describe('saved credit, top-ups and the cash box', () => {
     ).toBe(0);
   });
 
-  it('saved credit older than the configured time is forfeited (still in the ledger)', async () => {
-    await h.core!.services.settings.set('vendo.saved_credit_hours', 1, SYSTEM);
+  /** A phone drops ₱5 and walks away; two hours later its window is long closed. */
+  async function fiveLeftTwoHoursAgo() {
     const { id, board } = await makeVendo(h);
     const phone = new Phone(h, addProvenDevice(h, 1));
     await board.poll();
@@ -70,6 +70,12 @@ describe('saved credit, top-ups and the cash box', () => {
     await board.insertCoin(5);
     h.clock.advance(2 * 3600_000);
     await board.poll();
+    return { id, phone, s };
+  }
+
+  it('saved credit older than the configured time is forfeited (still in the ledger)', async () => {
+    await h.core!.services.settings.set('vendo.saved_credit_hours', 1, SYSTEM);
+    const { id, phone, s } = await fiveLeftTwoHoursAgo();
     const again = await phone.start(id);
     expect(again.json.saved_credit).toBe(0);
     expect((await phone.finish(again.json.session)).json.code).toBe('NO_CREDIT');
@@ -82,14 +88,7 @@ describe('saved credit, top-ups and the cash box', () => {
   it('a saved-credit time the database holds as nonsense is read as 24 h by the ledger as by the portal', async () => {
     // Only a hand-edited database holds such a value: no page or command sets this one.
     await h.core!.services.settings.set('vendo.saved_credit_hours', -5, SYSTEM);
-    const { id, board } = await makeVendo(h);
-    const phone = new Phone(h, addProvenDevice(h, 1));
-    await board.poll();
-    const s = await phone.start(id);
-    await board.poll();
-    await board.insertCoin(5);
-    h.clock.advance(2 * 3600_000);
-    await board.poll();
+    const { id, phone, s } = await fiveLeftTwoHoursAgo();
     const coins = await adminApi(h, 'GET', `/vendos/${id}/ledger`);
     expect(coins.json.coins).toMatchObject([{ seq: 1, amount: 5, status: 'saved', session: s.json.session }]);
     expect((await phone.start(id)).json.saved_credit).toBe(5);
