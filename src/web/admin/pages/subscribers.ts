@@ -123,13 +123,12 @@ async function renderForm(
     s ? `Edit ${s.accountNo}` : 'New subscriber',
     {
       s,
+      ...form,
       plans: plans
         .filter((p) => isMonthly(p) && !p.archived)
         .map((p) => ({ name: p.name, price: p.price, site: p.site?.name ?? null })),
       sites: siteList.map((x) => ({ id: x.id, name: x.name })),
       values: form.values ?? formValues(s),
-      errors: form.errors ?? {},
-      formError: form.formError ?? null,
       askOpening: form.askOpening === true,
       planChangeNote: planChangeNote(quotes),
     },
