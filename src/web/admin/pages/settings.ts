@@ -32,13 +32,8 @@ import {
   type SettingsRender,
 } from './settings-notify';
 
-interface GeneralSettings {
-  'usage.poll_seconds': number;
-  'shop.name': string;
-}
-
 /** The general section: poll interval, shop name, and the shop's code style (checked against the floor). */
-function parseGeneral(body: unknown, shopStyle: CodeStyle): { general: GeneralSettings; style: CodeStyle } {
+function parseGeneral(body: unknown, shopStyle: CodeStyle) {
   const errors: FieldErrors = {};
   const int = (name: string, min: number, max: number): number => {
     const t = field(body, name);
