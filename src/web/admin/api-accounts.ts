@@ -4,7 +4,7 @@
  * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
  */
 import { Router, type Request, type Response } from 'express';
-import { AppError, AboveOwedError } from '../../domain/errors';
+import { AppError, AboveOwedError, ValidationError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
@@ -196,9 +196,7 @@ async function auditLog(ctx: WebContext, req: Request, res: Response) {
   const raw = req.query.limit;
   const limit = raw === undefined || raw === '' ? 50 : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw new AppError('INVALID_INPUT', 'limit: use a whole number from 1 to 500', 400, 'limit', {
-      limit: 'use a whole number from 1 to 500',
-    });
+    throw new ValidationError('limit', 'use a whole number from 1 to 500');
   const { entries } = await ctx.services.audit.list({ limit });
   res.json({
     success: true,
