@@ -113,10 +113,7 @@ export type SettingsRender = (
 ) => Promise<void>;
 
 /** A field the post leaves out keeps its value (a script may send one of them). */
-export function postedFields(
-  body: Record<string, unknown>,
-  fields: readonly string[],
-): Record<string, string> {
+export function postedFields(body: Record<string, unknown>, fields: readonly string[]) {
   return Object.fromEntries(fields.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]));
 }
 

@@ -70,12 +70,7 @@ function effectiveConfig(config: AppConfig) {
 }
 
 /** Checks the current password and the confirmation, then sets the new one; field messages or null. */
-async function changePassword(
-  admins: AdminAccountService,
-  username: string,
-  body: unknown,
-  actor: Actor,
-): Promise<FieldErrors | null> {
+async function changePassword(admins: AdminAccountService, username: string, body: unknown, actor: Actor) {
   const text = (name: string) => {
     const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
     return typeof v === 'string' ? v : ''; // passwords are not trimmed

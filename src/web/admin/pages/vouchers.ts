@@ -89,10 +89,7 @@ function parseGenerateForm(body: unknown, profileNames: string[], shopStyle: Cod
 }
 
 /** Reads the list filters from the query string; bad values are reported and ignored. */
-function parseFilter(
-  req: Request,
-  tz: string,
-): { filter: VoucherFilter; errors: FieldErrors; values: Record<string, string> } {
+function parseFilter(req: Request, tz: string) {
   const values: Record<string, string> = {};
   for (const k of ['status', 'profile', 'batch', 'from', 'to', 'q']) values[k] = query(req, k);
   const errors: FieldErrors = {};
