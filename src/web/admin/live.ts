@@ -12,22 +12,6 @@ import { salesTotal } from '../../services/shop/reports/types';
 import type { WebContext } from '../context';
 import { routerStateOf } from '../router-state';
 
-interface Money {
-  /** Vouchers sold (first used). */
-  count: number;
-  /** Charges on running vouchers (plan upgrades) in `amount`. */
-  charges: number;
-  /** Vouchers' sales and charges, plus subscribers' payments when present. */
-  amount: number;
-  /** `₱1,234.00` */
-  text: string;
-  /**
-   * Subscribers' payments in `amount` (net of voids made in the range; every method), on the shop's dashboard:
-   * subscribers belong to no site, so a dashboard narrowed to one site leaves them out.
-   */
-  subscribers?: { count: number; reversals: number; amount: number; cash: number };
-}
-
 /**
  * Every site's router at a glance (how many are online, and the names of those away: not connected, or their last
  * read failed, in id order), so a branch that is down shows on the shop's dashboard, not only on the Sites page;
@@ -40,7 +24,12 @@ async function routersAtGlance(ctx: WebContext) {
   return { total: sites.length, online: sites.length - away.length, away };
 }
 
-const total = (rows: SalesRow[], subscribers?: SubscriberTakings): Money => {
+/**
+ * The rows' total (salesTotal: vouchers sold, charges, their amount) and its `text` (`₱1,234.00`). On the shop's
+ * dashboard, subscribers' payments (net of voids made in the range; every method) are in `amount` too, and apart
+ * under `subscribers`: subscribers belong to no site, so a dashboard narrowed to one site leaves them out.
+ */
+const total = (rows: SalesRow[], subscribers?: SubscriberTakings) => {
   const t = salesTotal(rows);
   if (!subscribers) return { ...t, text: formatMoney(t.amount) };
   const amount = t.amount + subscribers.amount;
