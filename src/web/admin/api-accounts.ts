@@ -4,7 +4,7 @@
  * and the audit log. POST /admin/api/tokens is apart (tokenRouter): it is how a script logs in.
  */
 import { Router, type Request, type Response } from 'express';
-import { AppError, AboveOwedError } from '../../domain/errors';
+import { AppError, AboveOwedError, ValidationError } from '../../domain/errors';
 import { isoInstant } from '../../domain/units';
 import { percentOf } from '../../domain/reseller';
 import type { Actor, AccountView, BalanceView, RemittanceView, ShiftSale } from '../../services/types';
@@ -18,11 +18,8 @@ import { errorJson } from '../../lib/error-reply';
 import { waitText } from './login';
 import { aboveOwed, actorOf, bodyOf, money } from './api-common';
 
-const pesos = (c: number) => c / 100;
-const moneyOrNull = (name: string, c: number | null) => ({
-  [name]: c === null ? null : pesos(c),
-  [`${name}_centavos`]: c,
-});
+const moneyOrNull = (name: string, c: number | null) =>
+  c === null ? { [name]: null, [`${name}_centavos`]: null } : money(name, c);
 
 function accountJson(a: AccountView) {
   return {
@@ -55,7 +52,7 @@ function remittanceJson(r: RemittanceView) {
     advance: r.advance,
     at: isoInstant(r.at),
     actor: r.actor,
-    voided_at: r.voidedAt === null ? null : isoInstant(r.voidedAt),
+    voided_at: isoInstant(r.voidedAt),
     voided_by: r.voidedBy,
     void_reason: r.voidReason,
   };
@@ -145,7 +142,7 @@ export function accountApiRouter(ctx: WebContext): Router {
 }
 
 async function remit(ctx: WebContext, req: Request<{ username: string }>, res: Response) {
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = bodyOf(req);
   try {
     const b = await ctx.services.accounts.remit(req.params.username, body.amount, actorOf(req), {
       advance: yesFlag(body.advance),
@@ -163,7 +160,7 @@ async function voidRemittance(
   res: Response,
 ) {
   const { accounts } = ctx.services;
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  const body = bodyOf(req);
   const v = await accounts.voidRemittance(req.params.username, req.params.id, body.reason, actorOf(req));
   res.json({
     success: true,
@@ -199,9 +196,7 @@ async function auditLog(ctx: WebContext, req: Request, res: Response) {
   const raw = req.query.limit;
   const limit = raw === undefined || raw === '' ? 50 : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw new AppError('INVALID_INPUT', 'limit: use a whole number from 1 to 500', 400, 'limit', {
-      limit: 'use a whole number from 1 to 500',
-    });
+    throw new ValidationError('limit', 'use a whole number from 1 to 500');
   const { entries } = await ctx.services.audit.list({ limit });
   res.json({
     success: true,
@@ -229,7 +224,7 @@ async function auditLog(ctx: WebContext, req: Request, res: Response) {
 export function tokenRouter(ctx: WebContext): Router {
   const r = Router();
   r.post('/api/tokens', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
+    const b = bodyOf(req);
     const username = typeof b.username === 'string' ? b.username.trim().slice(0, 64) : '';
     const password = typeof b.password === 'string' ? b.password : '';
     const attempt = await ctx.services.loginDelays.begin(username, req.socket.remoteAddress ?? 'unknown');

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { parseSpeedLimit } from '../../domain/units';
 import { PENDING_MESSAGE, userJson } from '../../services/network/bandwidth/json';
-import { AppError } from '../../domain/errors';
+import { AppError, ValidationError } from '../../domain/errors';
 import type { BandwidthChange, UserTraffic } from '../../services/types';
 import type { WebContext } from '../context';
 import { apiSiteId } from './site-scope';
@@ -24,9 +24,7 @@ function field(req: Request, name: string): unknown {
 function text(req: Request, name: string): string {
   const v = field(req, name);
   if (typeof v !== 'string' || v.trim() === '')
-    throw new AppError('INVALID_INPUT', `${name}: missing; send it in the JSON body`, 400, name, {
-      [name]: 'missing',
-    });
+    throw new ValidationError(name, 'missing', `${name}: missing; send it in the JSON body`);
   return v;
 }
 

@@ -7,7 +7,7 @@
  * Both take `site=<id or name>` (src/web/admin/site-scope.ts): one site's figures and events.
  */
 import { Router } from 'express';
-import { AppError } from '../../domain/errors';
+import { ValidationError } from '../../domain/errors';
 import type { WebContext } from '../context';
 import { routerStateOf, type RouterLiveState } from '../router-state';
 import { isoInstant } from '../../domain/units';
@@ -29,14 +29,10 @@ function afterId(value: unknown): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n))
-    throw new AppError(
-      'INVALID_INPUT',
-      'after: use the id of the newest event you have (a whole number)',
-      400,
+    throw new ValidationError(
       'after',
-      {
-        after: 'not a whole number',
-      },
+      'not a whole number',
+      'after: use the id of the newest event you have (a whole number)',
     );
   return n;
 }

@@ -18,14 +18,11 @@ export function profileApiRoutes(ctx: WebContext, r: Router): void {
   });
   r.post('/profiles', (req, res) => createProfiles(ctx, req, res));
   r.post('/profiles/import', (req, res) => importProfiles(ctx, req, res));
-  r.post('/profiles/:name/archive', async (req, res) => {
-    const p = await profiles.setArchived(req.params.name, true, actorOf(req));
-    res.json({ success: true, profile: profileJson(p) });
-  });
-  r.post('/profiles/:name/restore', async (req, res) => {
-    const p = await profiles.setArchived(req.params.name, false, actorOf(req));
-    res.json({ success: true, profile: profileJson(p) });
-  });
+  for (const [action, archived] of Object.entries({ archive: true, restore: false }))
+    r.post(`/profiles/:name/${action}`, async (req, res) => {
+      const p = await profiles.setArchived(req.params.name, archived, actorOf(req));
+      res.json({ success: true, profile: profileJson(p) });
+    });
   r.put('/profiles/:name', async (req, res) => {
     const p = await profiles.update(req.params.name, req.body, actorOf(req));
     res.json({ success: true, profile: profileJson(p) });

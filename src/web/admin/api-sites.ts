@@ -3,7 +3,7 @@
  * answered: replies say `password_set`. Times ISO-8601. Money as in the voucher API: pesos and `_centavos`.
  */
 import { Router, type Request } from 'express';
-import { AppError, SiteHasVouchersError } from '../../domain/errors';
+import { SiteHasVouchersError, ValidationError } from '../../domain/errors';
 import { errorJson } from '../../lib/error-reply';
 import { siteJson } from '../../services/business/sites/json';
 import { addressesJson } from '../../services/subscriptions/subscribers/json';
@@ -17,9 +17,7 @@ function forceOf(req: Request): boolean {
   const read = (v: unknown, where: string): boolean => {
     if (v === undefined || v === false || v === 'false' || v === '0' || v === '') return false;
     if (v === true || v === 'true' || v === '1') return true;
-    throw new AppError('INVALID_INPUT', `force: use true or false (${where})`, 400, 'force', {
-      force: 'not true or false',
-    });
+    throw new ValidationError('force', 'not true or false', `force: use true or false (${where})`);
   };
   return read(q, 'query') || read(b, 'body');
 }

@@ -8,7 +8,7 @@ import { ownVouchersOf } from '../middleware/roles';
 import { generateWithinCredit, sellerMayAsk } from './seller-batch';
 import { requireOwnVoucher } from './record-scope';
 import { parseDuration, parseMoney } from '../../domain/units';
-import { ValidationError, AppError } from '../../domain/errors';
+import { ValidationError } from '../../domain/errors';
 import { LIST_STATUSES, type VoucherListStatus } from '../../domain/vouchers';
 import type { VoucherFilter } from '../../services/types';
 import { chargeFlag, expectedFigure } from './charge-json';
@@ -57,9 +57,7 @@ function optionalFlag(v: unknown, field: string): boolean {
 function profileName(v: unknown): string {
   if (typeof v === 'string' && v !== '') return v;
   if (v === undefined || v === '')
-    throw new AppError('INVALID_INPUT', 'profile: missing; name a profile like BASIC', 400, 'profile', {
-      profile: 'missing',
-    });
+    throw new ValidationError('profile', 'missing', 'profile: missing; name a profile like BASIC');
   throw ValidationError.invalid('profile', v, 'a profile name', 'name a profile like BASIC');
 }
 
@@ -181,14 +179,10 @@ async function sellTime(ctx: WebContext, req: Request<{ code: string }>, res: Re
   const confirmed = body.confirm === true || body.confirm === 'true' || body.confirm === 'yes';
   const added = body.added_seconds;
   if (added !== undefined && !(typeof added === 'number' && Number.isSafeInteger(added) && added >= 0))
-    throw new AppError(
-      'INVALID_INPUT',
-      'added_seconds: use the whole seconds the voucher showed',
-      400,
+    throw new ValidationError(
       'added_seconds',
-      {
-        added_seconds: "use the voucher's added_seconds as it was shown, a whole number",
-      },
+      "use the voucher's added_seconds as it was shown, a whole number",
+      'added_seconds: use the whole seconds the voucher showed',
     );
   // A counter sale: its price, or the plan's pro-rata price for the time added.
   const sale = await ctx.services.vouchers.sellTime(req.params.code, seconds, actorOf(req), {

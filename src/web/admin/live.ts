@@ -10,67 +10,26 @@ import type { EventView, SalesRow } from '../../services/types';
 import type { SubscriberTakings } from '../../services/shop/reports/money-in';
 import { salesTotal } from '../../services/shop/reports/types';
 import type { WebContext } from '../context';
-import { routerStateOf, type RouterLiveState } from '../router-state';
+import { routerStateOf } from '../router-state';
 
-interface Money {
-  /** Vouchers sold (first used). */
-  count: number;
-  /** Charges on running vouchers (plan upgrades) in `amount`. */
-  charges: number;
-  /** Vouchers' sales and charges, plus subscribers' payments when present. */
-  amount: number;
-  /** `₱1,234.00` */
-  text: string;
-  /**
-   * Subscribers' payments in `amount` (net of voids made in the range; every method), on the shop's dashboard:
-   * subscribers belong to no site, so a dashboard narrowed to one site leaves them out.
-   */
-  subscribers?: { count: number; reversals: number; amount: number; cash: number };
-}
-
-interface DashboardFigures {
-  /** Devices online (as of the last poll; see router.lastSeen when the router is away). */
-  online: number;
-  /** Of those, slowed by Fair Use or a data cap. */
-  throttled: number;
-  /** Subscribers online on PPPoE (as the poll last read their sessions), apart from the phones in `online`. */
-  subscribersOnline: number;
-  /** Vouchers first used today / this month (the reports' notion of a sale), in the shop's time zone. */
-  today: Money;
-  month: Money;
-  /** Unused vouchers and what they are worth when sold. */
-  stock: { count: number; value: number; text: string };
-  router: RouterLiveState;
-  /** The router's name (its /system identity) once connected. */
-  identity: string | null;
-  /**
-   * The dashboard narrowed to one site (`?site=`): money, stock and the feed are its vouchers'; `online` and
-   * the router tile are its router's, as the server last read it (`throttled` is the default router's only).
-   */
-  site?: { id: number; name: string; connected: boolean; identity: string | null; lastReadAt: number | null };
-  /**
-   * Every site with two or more sites: how many routers are online, and the names of those that are not, so
-   * a branch that is down shows on the shop's dashboard, not only on the Sites page.
-   */
-  routers?: RoutersAtGlance;
-}
-
-interface RoutersAtGlance {
-  total: number;
-  online: number;
-  /** The sites whose router is away (not connected, or its last read failed), in id order. */
-  away: string[];
-}
-
-/** Every site's router at a glance, or undefined with fewer than two sites (the router tile says it all). */
-async function routersAtGlance(ctx: WebContext): Promise<RoutersAtGlance | undefined> {
+/**
+ * Every site's router at a glance (how many are online, and the names of those away: not connected, or their last
+ * read failed, in id order), so a branch that is down shows on the shop's dashboard, not only on the Sites page;
+ * undefined with fewer than two sites (the router tile says it all).
+ */
+async function routersAtGlance(ctx: WebContext) {
   if ((await ctx.services.sites.names()).length < 2) return undefined;
   const sites = await ctx.services.sites.statuses();
   const away = sites.filter((s) => !s.status.connected || s.status.error).map((s) => s.name);
   return { total: sites.length, online: sites.length - away.length, away };
 }
 
-const total = (rows: SalesRow[], subscribers?: SubscriberTakings): Money => {
+/**
+ * The rows' total (salesTotal: vouchers sold, charges, their amount) and its `text` (`₱1,234.00`). On the shop's
+ * dashboard, subscribers' payments (net of voids made in the range; every method) are in `amount` too, and apart
+ * under `subscribers`: subscribers belong to no site, so a dashboard narrowed to one site leaves them out.
+ */
+const total = (rows: SalesRow[], subscribers?: SubscriberTakings) => {
   const t = salesTotal(rows);
   if (!subscribers) return { ...t, text: formatMoney(t.amount) };
   const amount = t.amount + subscribers.amount;
@@ -113,7 +72,7 @@ async function pastMonthSales(
 }
 
 /** The shop's figures, or one site's (`siteId`). */
-export async function dashboardFigures(ctx: WebContext, siteId?: number): Promise<DashboardFigures> {
+export async function dashboardFigures(ctx: WebContext, siteId?: number) {
   const { services, config, clock } = ctx;
   const now = clock.now();
   const today = localDate(now, config.tz);
@@ -137,15 +96,22 @@ export async function dashboardFigures(ctx: WebContext, siteId?: number): Promis
     ]);
   const connected = users.filter((u) => u.connected);
   return {
+    // Devices online (as of the last poll; see router.lastSeen when the router is away); of those, slowed by Fair
+    // Use or a data cap (with `site`: its router's, as the server last read it; `throttled`: the default router's).
     online: site ? (site.status.online ?? 0) : connected.length,
     throttled: connected.filter((u) => u.fupState !== 'normal').length,
+    // Subscribers online on PPPoE (as the poll last read their sessions), apart from the phones in `online`.
     subscribersOnline,
+    // Vouchers first used today / this month (the reports' notion of a sale), in the shop's time zone.
     today: total(todaySales, subsToday),
     month: total([...pastSales, ...todaySales], subsMonth),
+    // Unused vouchers and what they are worth when sold.
     stock: { count: stock.count, value: stock.value, text: formatMoney(stock.value) },
     router: routerStateOf(ctx),
+    // The router's name (its /system identity) once connected.
     identity: ctx.router.status.identity ?? null,
     ...(routers ? { routers } : {}),
+    // The dashboard narrowed to one site (`?site=`): money, stock and the feed are its vouchers'.
     ...(site
       ? {
           site: {

@@ -52,9 +52,7 @@ export async function pageSiteScope(ctx: WebContext, req: Request): Promise<Site
  * For lists of devices (users, bandwidth): each site's name by id when they show every site of several, so each
  * row can say its site; null otherwise (one site, or narrowed to one: no Site column).
  */
-export function siteNamesForRows(
-  scope: Pick<SiteScope, 'choices' | 'siteId'>,
-): Record<number, string> | null {
+export function siteNamesForRows(scope: Pick<SiteScope, 'choices' | 'siteId'>) {
   if (scope.choices.length < 2 || scope.siteId !== undefined) return null;
   return Object.fromEntries(scope.choices.map((c) => [c.id, c.name]));
 }
@@ -63,10 +61,7 @@ export function siteNamesForRows(
  * A form's Site select (profiles, vendos): every site (shared, value '') or one site. Shown with two or more
  * sites, or when the item already names a site (`current`); null: no select.
  */
-export async function siteOptions(
-  ctx: WebContext,
-  current: unknown,
-): Promise<Array<{ value: string; label: string }> | null> {
+export async function siteOptions(ctx: WebContext, current: unknown) {
   const names = await ctx.services.sites.names();
   if (names.length < 2 && (current === undefined || current === '')) return null;
   return [

@@ -17,28 +17,19 @@ import { payMessage, payOffers, safeLink, str } from './pay';
 import { allowConnectTo, CHECKOUT_REACH_PATH } from './checkout-reach';
 import { browserToken, cookieSecure, ensureBrowserToken, peerAddress, provenDevice } from './device-proof';
 
-export interface LoginFields {
-  mac: string;
-  ip: string;
-  linkOrig: string;
-  linkLoginOnly: string;
-  code: string;
-  /** The voucher's separate password, typed or brought by a card's QR code ('' for none). */
-  password: string;
-  error: string;
-  /** The site whose login page sent the customer (its id or name), passed on with the code. */
-  site: string;
-}
+export type LoginFields = ReturnType<typeof fields>;
 
-export function fields(src: Record<string, unknown>): LoginFields {
+export function fields(src: Record<string, unknown>) {
   return {
     mac: str(src.mac, 64),
     ip: str(src.ip, 64),
     linkOrig: safeLink(src['link-orig'] ?? src.dst),
     linkLoginOnly: safeLink(src['link-login-only']),
     code: str(src.code, 64),
+    // The voucher's separate password, typed or brought by a card's QR code ('' for none).
     password: str(src.password, 64),
     error: str(src.error, 200),
+    // The site whose login page sent the customer (its id or name), passed on with the code.
     site: str(src.site, 64),
   };
 }
@@ -91,28 +82,21 @@ export function errorText(
 }
 
 /** What the portal's routes share: the context, the device secret and the request's asker. */
-export interface PortalDeps {
-  ctx: WebContext;
-  services: WebContext['services'];
-  secret: string;
-  cookieSecure(req: Request): boolean;
-  askerOf(req: Request): Asker;
-  /** Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time. */
-  branding(): ReturnType<typeof shopBranding>;
-}
+export type PortalDeps = ReturnType<typeof portalDeps>;
 
-export function portalDeps(ctx: WebContext): PortalDeps {
+export function portalDeps(ctx: WebContext) {
   const secret = ctx.deviceSecret ?? '';
   return {
     ctx,
     services: ctx.services,
     secret,
-    cookieSecure: (req) => cookieSecure(ctx, req),
-    askerOf: (req) => ({
+    cookieSecure: (req: Request) => cookieSecure(ctx, req),
+    askerOf: (req: Request): Asker => ({
       provenMac: provenDevice(req, secret),
       peerIp: peerAddress(req),
       browser: browserToken(req, secret),
     }),
+    // Name and logo, read (and the logo re-checked) on every page: the admin may change them at any time.
     branding: () => shopBranding(ctx.services.settings, ctx.config.wifiName),
   };
 }

@@ -20,23 +20,21 @@ const COOKIE = 'pisonet_vendo';
 const str = (v: unknown, max = 64): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** What the coin window's routes share: the vendos service, the device secret and the cookie's signature. */
-interface VendoDeps {
-  ctx: WebContext;
-  vendos: WebContext['services']['vendos'];
-  secret: string;
-  sign(id: string): string;
-  secure(req: Request): boolean;
-}
+type VendoDeps = ReturnType<typeof vendoDeps>;
 
-export function vendoPortalRouter(ctx: WebContext): Router {
+function vendoDeps(ctx: WebContext) {
   const secret = ctx.deviceSecret ?? '';
-  const d: VendoDeps = {
+  return {
     ctx,
     vendos: ctx.services.vendos,
     secret,
-    sign: (id) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url'),
-    secure: (req) => cookieSecure(ctx, req),
+    sign: (id: string) => crypto.createHmac('sha256', secret).update(`vendo:${id}`).digest('base64url'),
+    secure: (req: Request) => cookieSecure(ctx, req),
   };
+}
+
+export function vendoPortalRouter(ctx: WebContext): Router {
+  const d = vendoDeps(ctx);
   const r = Router();
   // Every failure is answered as the coin window's (fail).
   const call =

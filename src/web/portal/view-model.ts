@@ -9,31 +9,23 @@ import {
 import type { Translator } from '../../i18n';
 import type { PortalStatus, ProfileRecord } from '../../services/types';
 
-interface ExtraDataView {
-  /** "Buy 1 GB more for ₱10.00". */
-  offer: string;
-  /** With a code: its data is added, its time is not. */
-  howCode: string;
-  /** With coins, when a coin box sells here; null otherwise. */
-  howVendo: string | null;
-  /** The coin box's intro on this page (what the coins buy). */
-  vendoIntro: string;
-  /** Wall-clock time runs on while the customer is offline. */
-  timeNote: string | null;
-}
-
 /** "1 GB" rather than "1.0 GB" for an offer's round size. */
 const offerSize = (bytes: number): string => formatBytes(bytes).replace(/\.0 /, ' ');
 
-function extraDataView(s: PortalStatus, t: Translator, vendo: boolean): ExtraDataView | null {
+function extraDataView(s: PortalStatus, t: Translator, vendo: boolean) {
   const x = s.extraData;
   if (!s.active || !x) return null;
   const words = { size: offerSize(x.bytes), price: formatMoney(x.price) };
   return {
+    // "Buy 1 GB more for ₱10.00".
     offer: t.t('status.extra.offer', words),
+    // With a code: its data is added, its time is not.
     howCode: t.t('status.extra.how_code'),
+    // With coins, when a coin box sells here; null otherwise.
     howVendo: vendo ? t.t('status.extra.how_vendo', words) : null,
+    // The coin box's intro on this page (what the coins buy).
     vendoIntro: t.t('vendo.intro_extra', words),
+    // Wall-clock time runs on while the customer is offline.
     timeNote: s.clockRunning ? t.t('status.extra.time_runs') : null,
   };
 }

@@ -8,7 +8,7 @@ import type { CardTemplate } from '../../../domain/card-template';
 import { CODE_ALPHABETS, type CodeAlphabet } from '../../../domain/codes';
 import type { Profile } from '../../../domain/profiles';
 import type { TemplateScope } from '../../../services/shop/card-templates';
-import type { ProfileRecord, VoucherView } from '../../../services/types';
+import type { VoucherView } from '../../../services/types';
 import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
 import { cardLinkTarget } from '../../../services/shop/vouchers/card-link';
 import { qrSvg, sheetCard, shopBranding } from '../../../services/shop/vouchers/sheet';
@@ -33,11 +33,7 @@ const SAMPLE_PLAN = {
 } as Profile;
 
 /** The profile a sample card of this scope shows: its own, its batch's, else the first one on sale. */
-async function sampleProfile(
-  ctx: WebContext,
-  scope: TemplateScope,
-  profile?: string,
-): Promise<ProfileRecord | null> {
+async function sampleProfile(ctx: WebContext, scope: TemplateScope, profile?: string) {
   const { profiles } = ctx.services;
   if (profile) return profiles.get(profile);
   if (scope.kind === 'profile') return profiles.get(scope.profile);

@@ -44,20 +44,12 @@ export function styleValues(style: CodeStyle, names: StyleFieldNames): Record<st
   };
 }
 
-interface FiguresView {
-  /** strengthSummary, or null when the fields cannot be read (their own errors say why). */
-  summary: string | null;
-  /** strengthVerdict: strong or too weak, in a shop's words; null with the summary. */
-  verdict: string | null;
-  /** Below the floor: why, and what would do. */
-  problem: string | null;
-}
-
-/** The figures of the style the fields hold (on top of the shop's); never throws for a bad field. */
-export async function figuresView(
-  settings: Pick<SettingsService, 'get'>,
-  input: CodeStyleInput,
-): Promise<FiguresView> {
+/**
+ * The figures of the style the fields hold (on top of the shop's); never throws for a bad field. `summary`
+ * (strengthSummary) and `verdict` (strengthVerdict: strong or too weak, in a shop's words) are null when the
+ * fields cannot be read (their own errors say why); `problem`: below the floor, why, and what would do.
+ */
+export async function figuresView(settings: Pick<SettingsService, 'get'>, input: CodeStyleInput) {
   try {
     const f = await codeStyleFigures(settings, input);
     return { summary: f.summary, verdict: f.verdict, problem: f.problem };
@@ -68,7 +60,7 @@ export async function figuresView(
 }
 
 /** What the partial (views/partials/code-style.ejs) needs besides the values and errors. */
-export function styleFormView(names: StyleFieldNames, figures: FiguresView) {
+export function styleFormView(names: StyleFieldNames, figures: Awaited<ReturnType<typeof figuresView>>) {
   return {
     names,
     figures,

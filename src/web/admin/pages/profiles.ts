@@ -56,7 +56,7 @@ export function profileRoutes(ctx: WebContext): Router {
   router.get('/profiles/new', (req, res) => newProfileForm(ctx, req, res));
   router.get('/profiles/:name/edit', async (req, res) => {
     const record = await profiles.get(String(req.params.name));
-    await renderForm(ctx, res, 'edit', record.name, {
+    await renderForm(ctx, res, record.name, {
       billing: 'prepaid',
       ...profileJsonToForm(record.json),
       site: record.site ? String(record.site.id) : '',
@@ -86,7 +86,7 @@ async function listProfiles(ctx: WebContext, req: Request, res: Response) {
 async function renderForm(
   ctx: WebContext,
   res: Response,
-  mode: 'new' | 'edit',
+  /** The profile edited; null: a new one. */
   original: string | null,
   values: Record<string, unknown>,
   errors: Record<string, string> = {},
@@ -102,9 +102,9 @@ async function renderForm(
     res,
     'profiles/form',
     'profiles',
-    mode === 'new' ? 'New profile' : `Edit ${original}`,
+    original === null ? 'New profile' : `Edit ${original}`,
     {
-      mode,
+      mode: original === null ? 'new' : 'edit',
       original,
       values,
       errors,
@@ -123,7 +123,7 @@ async function renderForm(
 /** A new profile from a page narrowed to a site (?site=) starts as that site's. */
 async function newProfileForm(ctx: WebContext, req: Request, res: Response) {
   const scope = await pageSiteScope(ctx, req);
-  await renderForm(ctx, res, 'new', null, {
+  await renderForm(ctx, res, null, {
     billing: 'prepaid',
     users: '1',
     validity: '1h',
@@ -156,16 +156,7 @@ async function saveProfile(ctx: WebContext, req: Request, res: Response, origina
     res.redirect(303, '/admin/profiles');
   } catch (err) {
     const f = formFailure(err, inputForField);
-    await renderForm(
-      ctx,
-      res,
-      original === null ? 'new' : 'edit',
-      original,
-      req.body ?? {},
-      f.fields,
-      f.message,
-      f.status,
-    );
+    await renderForm(ctx, res, original, req.body ?? {}, f.fields, f.message, f.status);
   }
 }
 

@@ -38,10 +38,7 @@ const PER_PAGE = 100;
  * The site whose router the pages show: the one asked for (`?site=`), else `default`; the picker offers each
  * site (no "all sites": a page shows one router). `param` keeps the choice in links when there are several.
  */
-export async function routerSite(
-  ctx: WebContext,
-  req: Request,
-): Promise<{ site: SiteRef; scope: SiteScope }> {
+export async function routerSite(ctx: WebContext, req: Request) {
   const scope = await pageSiteScope(ctx, req);
   const site = scope.site ?? scope.choices.find((c) => c.id === DEFAULT_SITE.id) ?? DEFAULT_SITE;
   const param = scope.choices.length > 1 ? `site=${site.id}` : '';
@@ -67,9 +64,7 @@ export function routerLocals(tab: RouterTab, site: SiteRef, scope: SiteScope) {
 }
 
 /** A read, or the owner's words for why it failed (a bug still goes to the error page). */
-async function attempt<T>(
-  read: () => Promise<RouterRead<T>>,
-): Promise<{ result: RouterRead<T> | null; error: string | null }> {
+async function attempt<T>(read: () => Promise<RouterRead<T>>) {
   try {
     return { result: await read(), error: null };
   } catch (err) {

@@ -43,16 +43,11 @@ export function notifyFormValues(view: NotifySettingsView): Record<string, strin
   };
 }
 
-/** A channel set whose latest message failed for good: the owner's alerts do not reach them there. */
-interface FailingChannel {
-  channel: Channel;
-  /** The channel's own words. */
-  error: string;
-  at: number;
-}
-
-/** Of the channels set, those whose latest settled message in `messages` (newest first) failed. */
-function failingChannels(channels: Channel[], messages: OutboxView[]): FailingChannel[] {
+/**
+ * Of the channels set, those whose latest settled message in `messages` (newest first) failed for good: the
+ * owner's alerts do not reach them there (`error`: the channel's own words).
+ */
+function failingChannels(channels: Channel[], messages: OutboxView[]) {
   return channels.flatMap((channel) => {
     for (const m of messages) {
       const c = m.channels.find((x) => x.channel === channel && x.state !== 'pending');
@@ -118,10 +113,7 @@ export type SettingsRender = (
 ) => Promise<void>;
 
 /** A field the post leaves out keeps its value (a script may send one of them). */
-export function postedFields(
-  body: Record<string, unknown>,
-  fields: readonly string[],
-): Record<string, string> {
+export function postedFields(body: Record<string, unknown>, fields: readonly string[]) {
   return Object.fromEntries(fields.filter((f) => body[f] !== undefined).map((f) => [f, field(body, f)]));
 }
 

@@ -32,13 +32,8 @@ import {
   type SettingsRender,
 } from './settings-notify';
 
-interface GeneralSettings {
-  'usage.poll_seconds': number;
-  'shop.name': string;
-}
-
 /** The general section: poll interval, shop name, and the shop's code style (checked against the floor). */
-function parseGeneral(body: unknown, shopStyle: CodeStyle): { general: GeneralSettings; style: CodeStyle } {
+function parseGeneral(body: unknown, shopStyle: CodeStyle) {
   const errors: FieldErrors = {};
   const int = (name: string, min: number, max: number): number => {
     const t = field(body, name);
@@ -75,12 +70,7 @@ function effectiveConfig(config: AppConfig) {
 }
 
 /** Checks the current password and the confirmation, then sets the new one; field messages or null. */
-async function changePassword(
-  admins: AdminAccountService,
-  username: string,
-  body: unknown,
-  actor: Actor,
-): Promise<FieldErrors | null> {
+async function changePassword(admins: AdminAccountService, username: string, body: unknown, actor: Actor) {
   const text = (name: string) => {
     const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
     return typeof v === 'string' ? v : ''; // passwords are not trimmed

@@ -77,16 +77,11 @@ function requestOf(f: AdoptForm, dryRun: boolean) {
 /** A row's boxes, by the request's field each one sends. */
 const ROW_BOXES = ['customer_name', 'mobile', 'opening_balance'];
 
-/** One row's problems: each under the box it is about; the others (its name, its password…) the secret's own. */
-interface RowErrors {
-  boxes: Record<string, string>;
-  secret: string[];
-}
-
 /** The service's `secrets[i].field` problems: the shared fields' first one each, the rest by secret name. */
 function splitErrors(form: AdoptForm, errors: Record<string, string>) {
   const shared: Record<string, string> = {};
-  const rows: Record<string, RowErrors> = {};
+  // One row's problems: each under the box it is about; the others (its name, its password…) the secret's own.
+  const rows: Record<string, { boxes: Record<string, string>; secret: string[] }> = {};
   for (const [k, v] of Object.entries(errors)) {
     const m = /^secrets\[(\d+)\]\.(.+)$/.exec(k);
     const name = m ? form.chosen[Number(m[1])] : undefined;

@@ -22,9 +22,6 @@ import { subscriberImportRoutes } from './subscriber-import';
 import { auditActorName } from './audit-details';
 import { localMobile } from '../../../services/business/settings/shop-contact';
 
-/** What a subscriber owes now, centavos: its open invoices' due. */
-const owedNow = (s: SubscriberView): number => s.owed;
-
 /** Counted bytes of the cycle as a share of the cap, 0–100 (null: no cap). */
 const usedPercent = (s: SubscriberView): number | null =>
   s.usage.capBytes ? Math.min(100, Math.round((s.usage.countedBytes / s.usage.capBytes) * 100)) : null;
@@ -58,9 +55,7 @@ export function subscriberRoutes(ctx: WebContext): Router {
   router.get('/subscribers/:id', async (req, res) =>
     renderDetail(ctx, req, res, await subscribers.get(idOf(req))),
   );
-  subscriberPaymentRoute(ctx, router, (req, res, s, forms, status) =>
-    renderDetail(ctx, req, res, s, forms, status),
-  );
+  subscriberPaymentRoute(ctx, router, (...a) => renderDetail(ctx, ...a));
   subscriberPaymentVoidRoute(ctx, router, (req, res, s, form, status) =>
     renderDetail(ctx, req, res, s, { void: form }, status),
   );
@@ -123,13 +118,12 @@ async function renderForm(
     s ? `Edit ${s.accountNo}` : 'New subscriber',
     {
       s,
+      ...form,
       plans: plans
         .filter((p) => isMonthly(p) && !p.archived)
         .map((p) => ({ name: p.name, price: p.price, site: p.site?.name ?? null })),
       sites: siteList.map((x) => ({ id: x.id, name: x.name })),
       values: form.values ?? formValues(s),
-      errors: form.errors ?? {},
-      formError: form.formError ?? null,
       askOpening: form.askOpening === true,
       planChangeNote: planChangeNote(quotes),
     },
@@ -164,7 +158,7 @@ async function listSubscribers(ctx: WebContext, req: Request, res: Response) {
     statuses: SUBSCRIBER_STATUSES,
     filterValues,
     filterErrors,
-    owedNow,
+    owedNow: (s: SubscriberView) => s.owed,
     usedPercent,
     owner: isOwner(req),
   });
@@ -248,7 +242,7 @@ async function renderDetail(
       signInWait: owner ? await signInWait(ctx, s) : null,
       pastDue: s.status === 'active' ? await ctx.services.invoices.pastDue(s.id) : 0,
       contactMobile: localMobile((await ctx.services.shopSettings.view()).effective.contact_mobile),
-      owed: owedNow(s),
+      owed: s.owed,
       percent: usedPercent(s),
       cycles: await ctx.services.billingReports.usage(s.id),
       ...(await billingLocals(ctx, s, forms, req.query.receipt)),

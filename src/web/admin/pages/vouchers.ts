@@ -28,7 +28,7 @@ import { cardTarget } from '../sheets';
 import { pageSiteScope } from '../site-scope';
 import { storedCodeStyle } from '../../../services/shop/vouchers/code-style';
 import { voucherPlans } from '../../../services/shop/profiles/billing';
-import { resolveCodeStyle, type CodeStyle, type CodeStyleInput } from '../../../domain/code-style';
+import { resolveCodeStyle, type CodeStyle } from '../../../domain/code-style';
 import { ownVouchersOf, refuse } from '../../middleware/roles';
 import { sellerMayAsk } from '../seller-batch';
 import { batchNotFound, parseRecordId, requireOwnBatch } from '../record-scope';
@@ -37,22 +37,8 @@ import { BATCH_STYLE_FIELDS, figuresView, styleFormView, styleInputOf, styleValu
 
 const PER_PAGE = 50;
 
-interface GenerateForm {
-  profile: string;
-  count: number;
-  /** The code style's fields as typed: the service checks them on top of the shop's style (and the floor). */
-  style: CodeStyleInput;
-  price?: number;
-  note?: string;
-  staff?: boolean;
-  design?: CardDesign;
-  /** The site's id (the service checks it); roaming: every site. */
-  site?: string;
-  roaming?: boolean;
-}
-
 /** Server-side checks of the batch form; every problem at once, under its field. */
-function parseGenerateForm(body: unknown, profileNames: string[], shopStyle: CodeStyle): GenerateForm {
+function parseGenerateForm(body: unknown, profileNames: string[], shopStyle: CodeStyle) {
   const errors: FieldErrors = {};
   // The style is the service's to check; checked here too so its problems show with the others, all at once.
   const style = styleInputOf(body, BATCH_STYLE_FIELDS);
@@ -103,10 +89,7 @@ function parseGenerateForm(body: unknown, profileNames: string[], shopStyle: Cod
 }
 
 /** Reads the list filters from the query string; bad values are reported and ignored. */
-function parseFilter(
-  req: Request,
-  tz: string,
-): { filter: VoucherFilter; errors: FieldErrors; values: Record<string, string> } {
+function parseFilter(req: Request, tz: string) {
   const values: Record<string, string> = {};
   for (const k of ['status', 'profile', 'batch', 'from', 'to', 'q']) values[k] = query(req, k);
   const errors: FieldErrors = {};
@@ -187,6 +170,7 @@ async function renderIndex(
     'vouchers',
     'Vouchers',
     {
+      ...gen,
       siteScope: scope,
       profiles: batchProfiles(req, allProfiles),
       // A batch is of a plan sold as vouchers: not a monthly or an archived one (the filter keeps every plan).
@@ -205,8 +189,6 @@ async function renderIndex(
         ...gen.values,
       },
       cardDesigns: CARD_DESIGNS.map((d) => ({ value: d, label: CARD_DESIGN_LABELS[d] })),
-      errors: gen.errors ?? {},
-      formError: gen.formError ?? null,
       codeStyle: styleFormView(BATCH_STYLE_FIELDS, figures),
       scripts: ['/public/js/admin-code-style.js'],
     },
