@@ -7,6 +7,7 @@
 import { ValidationError, describeValue } from './errors';
 import { ErrorCollector } from './error-collector';
 import { SHEET_LAYOUTS, type CardDesign, type SheetLayout } from './cards';
+import { parseOneOf } from './quantities';
 
 /** `big`: the price large near the top, in the accent colour. `line`: beside the plan's name. `none`: not printed. */
 export const PRICE_STYLES = ['big', 'line', 'none'] as const;
@@ -171,12 +172,6 @@ function flag(value: unknown, field: string): boolean {
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, field: string, choices: readonly T[], what: string): T {
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (typeof s === 'string' && (choices as readonly string[]).includes(s)) return s as T;
-  throw ValidationError.invalid(field, value, what, `use one of ${choices.join(', ')}`);
-}
-
 function facts(
   value: unknown,
   base: Record<CardFact, boolean>,
@@ -222,10 +217,10 @@ export function checkCardTemplate(input: unknown, base: CardTemplate = DEFAULT_C
     background: pick('background', (v) => parseHexColour(v, 'background'), base.background),
     logo: pick('logo', (v) => flag(v, 'logo'), base.logo),
     qr: pick('qr', (v) => flag(v, 'qr'), base.qr),
-    price: pick('price', (v) => oneOf(v, 'price', PRICE_STYLES, 'a price style'), base.price),
+    price: pick('price', (v) => parseOneOf(v, 'price', PRICE_STYLES, 'a price style'), base.price),
     show: facts(o.show, base.show, c),
-    paper: pick('paper', (v) => oneOf(v, 'paper', SHEET_LAYOUTS, 'a paper'), base.paper),
-    language: pick('language', (v) => oneOf(v, 'language', CARD_LANGUAGES, 'a language'), base.language),
+    paper: pick('paper', (v) => parseOneOf(v, 'paper', SHEET_LAYOUTS, 'a paper'), base.paper),
+    language: pick('language', (v) => parseOneOf(v, 'language', CARD_LANGUAGES, 'a language'), base.language),
   };
   // The colours' contrast, once both are colours (every other problem is reported with it).
   const coloursRead = !c.errors.some((e) => ['accent', 'background', 'price'].includes(e.field));

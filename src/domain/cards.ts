@@ -3,6 +3,7 @@
  * service (src/services/shop/vouchers/sheet.ts) and the three faces (admin, API, CLI) share these names and checks.
  */
 import { ValidationError } from './errors';
+import { parseOneOf } from './quantities';
 
 /**
  * `custom`: the owner's card design (Card design page: the batch's own, else its profile's, else the shop's; see
@@ -52,18 +53,14 @@ export function parseSheetFrom(value: unknown, field = 'from'): number {
 /** The design as a person or a program sent it (any case, spaces trimmed); missing → undefined. */
 export function parseCardDesign(value: unknown, field = 'design'): CardDesign | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (typeof s === 'string' && (CARD_DESIGNS as readonly string[]).includes(s)) return s as CardDesign;
-  throw ValidationError.invalid(field, value, 'a card design', `use one of ${CARD_DESIGNS.join(', ')}`);
+  return parseOneOf(value, field, CARD_DESIGNS, 'a card design');
 }
 
 /** `thermal` alone (older links and the CLI's `--format thermal`) means the 58 mm roll. */
 export function parseSheetLayout(value: unknown, field = 'format'): SheetLayout {
   if (value === undefined || value === null || value === '') return 'a4';
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (s === 'thermal') return 'thermal58';
-  if (typeof s === 'string' && (SHEET_LAYOUTS as readonly string[]).includes(s)) return s as SheetLayout;
-  throw ValidationError.invalid(field, value, 'a sheet layout', `use one of ${SHEET_LAYOUTS.join(', ')}`);
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'thermal') return 'thermal58';
+  return parseOneOf(value, field, SHEET_LAYOUTS, 'a sheet layout');
 }
 
 export function parseSheetInclude(value: unknown, field = 'include'): SheetInclude {

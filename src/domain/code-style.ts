@@ -16,7 +16,7 @@ import {
   type CodeAlphabet,
 } from './codes';
 import { ErrorCollector } from './error-collector';
-import { ValidationError } from './errors';
+import { parseOneOf } from './quantities';
 
 export interface PasswordStyle {
   alphabet: CodeAlphabet;
@@ -255,19 +255,6 @@ export const STYLE_FIELDS = {
 
 const given = (v: unknown) => v !== undefined && v !== null && v !== '';
 
-function parseAlphabet(v: unknown, field: string, withSame: boolean): CodeAlphabet | 'same' {
-  const t = typeof v === 'string' ? v.trim().toLowerCase() : v;
-  if (withSame && t === 'same') return 'same';
-  if (typeof t === 'string' && (CODE_ALPHABET_NAMES as string[]).includes(t)) return t as CodeAlphabet;
-  const names = [...(withSame ? ['same'] : []), ...CODE_ALPHABET_NAMES].join(', ');
-  throw ValidationError.invalid(
-    field,
-    v,
-    withSame ? 'a password choice' : 'a code alphabet',
-    `use one of ${names}`,
-  );
-}
-
 /** A length as typed (`8` or "8") from `min` to `max` (checkLength). */
 function parseLength(v: unknown, field: string, min: number, max: number): number {
   return checkLength(typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v, field, min, max);
@@ -292,7 +279,7 @@ export function resolveCodeStyle(
     given(v) ? attempt(() => parse(v), fallback) : fallback;
   const alphabet = read(
     input.alphabet,
-    (v) => parseAlphabet(v, fields.alphabet, false) as CodeAlphabet,
+    (v) => parseOneOf(v, fields.alphabet, CODE_ALPHABET_NAMES, 'a code alphabet'),
     base.alphabet,
   );
   const length = read(
@@ -311,7 +298,7 @@ export function resolveCodeStyle(
   );
   const choice = read(
     input.passwordAlphabet,
-    (v) => parseAlphabet(v, fields.passwordAlphabet, true),
+    (v) => parseOneOf(v, fields.passwordAlphabet, ['same', ...CODE_ALPHABET_NAMES], 'a password choice'),
     base.password?.alphabet ?? 'same',
   );
   const password: PasswordStyle | null =

@@ -52,6 +52,18 @@ export function parseWholeNumber(
   return n;
 }
 
+/** One of `choices`, in any letter case, spaces around it allowed; else 400 naming `what` and the choices. */
+export function parseOneOf<T extends string>(
+  value: unknown,
+  field: string,
+  choices: readonly T[],
+  what: string,
+): T {
+  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (typeof s === 'string' && (choices as readonly string[]).includes(s)) return s as T;
+  throw ValidationError.invalid(field, value, what, `use one of ${choices.join(', ')}`);
+}
+
 // --- Rates -------------------------------------------------------------------------------------------------
 
 /** RouterOS rate multipliers: k/K = 1,000, M = 10⁶, G = 10⁹ (docs/routeros.md "Units"). */
