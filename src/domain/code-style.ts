@@ -86,19 +86,12 @@ export const GUESS_FLOOR = { unusedCodes: 1000, chance: 0.01, years: 1 } as cons
 
 const MINUTES_PER_YEAR = 365.25 * 24 * 60;
 
-interface StyleStrength {
-  /** log2 of `possible`: the code's random characters, plus the password's when it is separate. */
-  bits: number;
-  /** Different codes (× passwords) a guesser chooses among. */
-  possible: number;
-  /** Wrong guesses that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes. */
-  guesses: number;
-  /** How long those guesses take at ADDRESS_GUESSES_PER_MINUTE. */
-  seconds: number;
-  meetsFloor: boolean;
-}
-
-export function styleStrength(style: Pick<CodeStyle, 'alphabet' | 'length' | 'password'>): StyleStrength {
+/**
+ * How strong a style is: its `bits` (log2 of `possible`, the different codes × passwords a guesser chooses among),
+ * the wrong `guesses` that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes, and the
+ * `seconds` they take at ADDRESS_GUESSES_PER_MINUTE.
+ */
+export function styleStrength(style: Pick<CodeStyle, 'alphabet' | 'length' | 'password'>) {
   const bitsOf = (a: CodeAlphabet, n: number) => n * Math.log2(CODE_ALPHABETS[a].length);
   const bits =
     bitsOf(style.alphabet, style.length) +
@@ -204,23 +197,9 @@ export function guessFloorProblem(style: CodeStyle): string | null {
 }
 
 /** Everything the owner is shown about a style before codes are made in it. */
-export interface StyleFigures extends StyleStrength {
-  style: CodeStyle;
-  /** "12 digits with a separate 6-digit password". */
-  description: string;
-  /** "1 trillion". */
-  possibleText: string;
-  /** strengthSummary. */
-  summary: string;
-  /** strengthVerdict. */
-  verdict: string;
-  /** guessFloorProblem: null when the style may be used. */
-  problem: string | null;
-  /** The shortest code of this alphabet (with this password) that meets the floor. */
-  minLength: number | null;
-}
+export type StyleFigures = ReturnType<typeof styleFigures>;
 
-export function styleFigures(style: CodeStyle): StyleFigures {
+export function styleFigures(style: CodeStyle) {
   const s = styleStrength(style);
   return {
     ...s,
@@ -229,7 +208,7 @@ export function styleFigures(style: CodeStyle): StyleFigures {
     possibleText: formatCount(s.possible),
     summary: strengthSummary(style),
     verdict: strengthVerdict(style),
-    problem: guessFloorProblem(style),
+    problem: guessFloorProblem(style), // null when the style may be used
     minLength: minimumLength(style.alphabet, style.password),
   };
 }
@@ -298,7 +277,8 @@ export function resolveCodeStyle(
   );
   const choice = read(
     input.passwordAlphabet,
-    (v) => parseOneOf(v, fields.passwordAlphabet, ['same', ...CODE_ALPHABET_NAMES], 'a password choice'),
+    (v) =>
+      parseOneOf(v, fields.passwordAlphabet, ['same', ...CODE_ALPHABET_NAMES] as const, 'a password choice'),
     base.password?.alphabet ?? 'same',
   );
   const password: PasswordStyle | null =

@@ -55,9 +55,8 @@ export function profileToJson(p: Profile) {
     ...(p.pausesPerDay !== undefined && { pauses_per_day: p.pausesPerDay }),
     ...(p.contentionRatio !== undefined && { contention_ratio: formatContentionRatio(p.contentionRatio) }),
     // As given: a 0–100 QoS priority reads back as that (its 1–8 meaning is derived again when parsed).
-    ...(p.qosPriority !== undefined
-      ? { qos_priority: p.qosPriority }
-      : p.priority !== undefined && { priority: p.priority }),
+    ...(p.qosPriority !== undefined && { qos_priority: p.qosPriority }),
+    ...(p.qosPriority === undefined && p.priority !== undefined && { priority: p.priority }),
     ...(overage && { overage: { bytes: formatDataSize(overage.bytes), price: overage.price / 100 } }),
   };
 }
