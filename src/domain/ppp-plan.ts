@@ -98,13 +98,9 @@ export function pppRateLimit(p: Pick<Profile, 'rateUp' | 'rateDown' | 'burst'>):
   ].join(' ');
 }
 
+/** A plan's own PPP profile (its `plan` tier, the first of pppProfilesFor). */
 export function pppProfileFor(plan: string, p: Profile): PppProfileWant {
-  return {
-    name: pppProfileName(plan),
-    rateLimit: pppRateLimit(p),
-    remoteAddress: p.pppPool ?? null,
-    comment: `pisonet plan ${plan}`,
-  };
+  return pppProfilesFor(plan, p)[0];
 }
 
 /**
