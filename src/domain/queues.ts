@@ -50,13 +50,8 @@ export interface VoucherWithDevices {
   devices: readonly DeviceState[];
 }
 
-interface DesiredRouterState {
-  /** In name order. */
-  queues: DesiredQueue[];
-  voucherActions: VoucherAction[];
-  /** The limits of each voucher given, in the order given (the queues above follow from them). */
-  limits: DesiredLimits[];
-}
+/** The queues, in name order, and what decideVouchers decided them from. */
+type DesiredRouterState = Pick<Decisions, 'voucherActions' | 'limits'> & { queues: DesiredQueue[] };
 
 interface DesiredQueueOptions {
   /** Keep ended vouchers' hotspot users on the router (e.g. for inspection); default false. */
@@ -114,18 +109,13 @@ function queueFor(d: DeviceDecision, rates: QueueRates, texts: QueueTexts, paren
   const q: DesiredQueue = {
     name: texts.name(mac),
     target: texts.target(ip),
-    maxLimit: rates.maxLimit,
+    ...rates,
     comment: code,
     voucherCode: code,
     mac,
   };
   if (d.plan) q.priority = priorityPair(d.plan);
   if (parent !== undefined) q.parent = parent;
-  if (rates.burstLimit !== undefined) {
-    q.burstLimit = rates.burstLimit;
-    q.burstThreshold = rates.burstThreshold;
-    q.burstTime = rates.burstTime;
-  }
   return q;
 }
 
@@ -253,8 +243,7 @@ export function desiredQueues(
   now: number,
   tz: string,
   opts: DesiredQueueOptions = {},
-  texts: QueueTexts = plainQueueTexts,
 ): DesiredRouterState {
   const d = decideVouchers(items, now, tz, opts);
-  return { queues: queuesFor(d.devices, texts), voucherActions: d.voucherActions, limits: d.limits };
+  return { queues: queuesFor(d.devices), voucherActions: d.voucherActions, limits: d.limits };
 }
