@@ -120,23 +120,17 @@ export function inkOn(background: string): '#000000' | '#ffffff' {
 }
 
 /** The colours a card is drawn in. */
-export interface CardColours {
-  accent: string;
-  background: string;
-  /** Text on the background (the code among it). */
-  ink: string;
-  /** Text on the accent (the header band). */
-  accentInk: string;
-}
+export type CardColours = ReturnType<typeof cardColours>;
 
 /**
  * A thermal printer prints black dots on white paper only: its cards are black on white whatever the template
  * says (a coloured background would come out as a grey dither under the code).
  */
-export function cardColours(t: CardTemplate, paper: SheetLayout): CardColours {
+export function cardColours(t: CardTemplate, paper: SheetLayout) {
   const mono = paper !== 'a4';
   const accent = mono ? '#000000' : t.accent;
   const background = mono ? '#ffffff' : t.background;
+  // `ink`: text on the background (the code among it); `accentInk`: on the accent (the header band).
   return { accent, background, ink: inkOn(background), accentInk: inkOn(accent) };
 }
 

@@ -3,7 +3,7 @@
  * service (src/services/shop/vouchers/sheet.ts) and the three faces (admin, API, CLI) share these names and checks.
  */
 import { ValidationError } from './errors';
-import { parseOneOf } from './quantities';
+import { parseOneOf, parseWholeNumber } from './quantities';
 
 /**
  * `custom`: the owner's card design (Card design page: the batch's own, else its profile's, else the shop's; see
@@ -43,11 +43,7 @@ export const SHEET_MAX_CARDS = 480;
 /** The first card of a part (`from`, 1-based, as a person counts), default 1. */
 export function parseSheetFrom(value: unknown, field = 'from'): number {
   if (value === undefined || value === null || value === '') return 1;
-  const s = typeof value === 'string' ? value.trim() : value;
-  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,6}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw ValidationError.invalid(field, value, 'a card number', 'use a whole number from 1 to 10000');
-  return n;
+  return parseWholeNumber(value, field, [1, 10_000], 'a card number', undefined, 6);
 }
 
 /** The design as a person or a program sent it (any case, spaces trimmed); missing → undefined. */
@@ -92,16 +88,7 @@ export const QUICK_PRINT_MAX = 50;
 
 export function parseQuickCount(value: unknown, field = 'count'): number {
   if (value === undefined || value === null || value === '') return 1;
-  const s = typeof value === 'string' ? value.trim() : value;
-  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,3}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > QUICK_PRINT_MAX)
-    throw ValidationError.invalid(
-      field,
-      value,
-      'a number of cards',
-      `use a whole number from 1 to ${QUICK_PRINT_MAX}`,
-    );
-  return n;
+  return parseWholeNumber(value, field, [1, QUICK_PRINT_MAX], 'a number of cards', undefined, 3);
 }
 
 /** Quick print goes to the thermal printer: the design's own roll, else 58 mm. */

@@ -35,8 +35,8 @@ function asText(value: unknown): string | undefined {
 }
 
 /**
- * A whole number from `min` to `max`: a number, or digits as typed (at most as many as `max` has), spaces around
- * them allowed; else 400 naming `what` with `hint`.
+ * A whole number from `min` to `max`: a number, or digits as typed (at most `digits`, by default as many as `max`
+ * has), spaces around them allowed; else 400 naming `what` with `hint`.
  */
 export function parseWholeNumber(
   v: unknown,
@@ -44,9 +44,9 @@ export function parseWholeNumber(
   [min, max]: [number, number],
   what: string,
   hint = `use a whole number from ${min} to ${max}`,
+  digits = String(max).length,
 ): number {
-  const n =
-    typeof v === 'string' && new RegExp(`^\\s*\\d{1,${String(max).length}}\\s*$`).test(v) ? Number(v) : v;
+  const n = typeof v === 'string' && new RegExp(`^\\s*\\d{1,${digits}}\\s*$`).test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
     throw ValidationError.invalid(field, v, what, hint);
   return n;
