@@ -107,9 +107,9 @@ export function wrappedLines(
 }
 
 /**
- * Paper, card size and the size of each part, per layout (mm): the `@page` size (two lengths, never `auto`), the
- * cards per page (3 × `rows` on A4, one on a roll), the room inside a card (`padX`, `padY`), the lines each text
- * wraps to (the CSS clamps them there).
+ * Paper, card size and the size of each part, per layout (mm): the `@page` size (two lengths, never `auto`),
+ * the cards per page (3 × `rows` on A4, one on a roll), the room inside a card (`padX`, `padY`), the lines
+ * each text wraps to (the CSS clamps them there).
  */
 export type SheetGeometry = ReturnType<typeof sheetGeometry>;
 
@@ -145,8 +145,8 @@ function measure(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
   const cardWidth = a4 ? A4.cardWidth : layout === 'thermal58' ? 58 : 80;
   const padX = a4 ? A4.padX : ROLL_MARGIN[layout];
   const inner = cardWidth - 2 * padX - (a4 ? 0.4 : 0); // A4: the dashed border
-  // The text beside (A4) or above (roll) the QR code; the code's line too, unless a long code would be small there
-  // and gets the card's whole width under it.
+  // The text beside (A4) or above (roll) the QR code; the code's line too, unless a long code would be small
+  // there and gets the card's whole width under it.
   const textWidth = a4 && qr ? inner - qr - 2 : inner;
   const codeWide = a4 && qr > 0 && codeFontSizeMm(texts.longestCode, textWidth, s.codeMax) < A4_CODE_MIN_FONT;
   const codeWidth = codeWide ? inner : textWidth;

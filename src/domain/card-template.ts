@@ -134,19 +134,8 @@ export function cardColours(t: CardTemplate, paper: SheetLayout) {
   return { accent, background, ink: inkOn(background), accentInk: inkOn(accent) };
 }
 
-/** Stored and sent templates hold these keys only: a typo is named, not silently dropped. */
-const KEYS = [
-  'headline',
-  'footer',
-  'accent',
-  'background',
-  'logo',
-  'qr',
-  'price',
-  'show',
-  'paper',
-  'language',
-] as const;
+/** Stored and sent templates hold the default's keys only: a typo is named, not silently dropped. */
+const KEYS = Object.keys(DEFAULT_CARD_TEMPLATE) as (keyof CardTemplate)[];
 
 // C0 and C1 controls, line and paragraph separators: a card's line is one line of plain text.
 // eslint-disable-next-line no-control-regex

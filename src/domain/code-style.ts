@@ -87,9 +87,9 @@ export const GUESS_FLOOR = { unusedCodes: 1000, chance: 0.01, years: 1 } as cons
 const MINUTES_PER_YEAR = 365.25 * 24 * 60;
 
 /**
- * How strong a style is: its `bits` (log2 of `possible`, the different codes × passwords a guesser chooses among),
- * the wrong `guesses` that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes, and the
- * `seconds` they take at ADDRESS_GUESSES_PER_MINUTE.
+ * How strong a style is: its `bits` (log2 of `possible`, the different codes × passwords a guesser chooses
+ * among), the wrong `guesses` that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes,
+ * and the `seconds` they take at ADDRESS_GUESSES_PER_MINUTE.
  */
 export function styleStrength(style: Pick<CodeStyle, 'alphabet' | 'length' | 'password'>) {
   const bitsOf = (a: CodeAlphabet, n: number) => n * Math.log2(CODE_ALPHABETS[a].length);

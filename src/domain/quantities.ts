@@ -35,8 +35,8 @@ function asText(value: unknown): string | undefined {
 }
 
 /**
- * A whole number from `min` to `max`: a number, or digits as typed (at most `digits`, by default as many as `max`
- * has), spaces around them allowed; else 400 naming `what` with `hint`.
+ * A whole number from `min` to `max`: a number, or digits as typed (at most `digits`, by default as many as
+ * `max` has), spaces around them allowed; else 400 naming `what` with `hint`.
  */
 export function parseWholeNumber(
   v: unknown,
@@ -129,14 +129,16 @@ export function parseSpeedLimit(value: unknown, field: string): number | null {
  * would need more than 3 decimals, plain bits/s (1234567 → `1234567`).
  */
 export function formatRate(bps: number): string {
-  return (
-    largestDecimalUnit(bps, [
-      ['G', 1e9],
-      ['M', 1e6],
-      ['K', 1e3],
-    ]) ?? String(bps)
-  );
+  return largestDecimalUnit(bps, DECIMAL_UNITS.slice(1)) ?? String(bps);
 }
+
+/** The 1000-based units a size (all of them) or a rate (from G down) is written in. */
+const DECIMAL_UNITS = [
+  ['T', 1e12],
+  ['G', 1e9],
+  ['M', 1e6],
+  ['K', 1e3],
+] as const;
 
 /** `n` in the largest unit not above it, if that takes at most 3 decimals; otherwise undefined. */
 function largestDecimalUnit(n: number, units: ReadonlyArray<readonly [string, number]>): string | undefined {
@@ -230,12 +232,7 @@ export function formatBytes(n: number): string {
 
 /** Exact, parseable form for files: 5e9 → `5G`, 1.5e9 → `1.5G`, 2³⁰ → `1GiB`, else plain bytes. */
 export function formatDataSize(bytes: number): string {
-  const decimal = largestDecimalUnit(bytes, [
-    ['T', 1e12],
-    ['G', 1e9],
-    ['M', 1e6],
-    ['K', 1e3],
-  ]);
+  const decimal = largestDecimalUnit(bytes, DECIMAL_UNITS);
   if (decimal !== undefined) return decimal;
   for (const [suffix, mult] of [
     ['TiB', 2 ** 40],

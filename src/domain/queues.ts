@@ -51,7 +51,9 @@ export interface VoucherWithDevices {
 }
 
 /** The queues, in name order, and what decideVouchers decided them from. */
-type DesiredRouterState = Pick<Decisions, 'voucherActions' | 'limits'> & { queues: DesiredQueue[] };
+type DesiredRouterState = Pick<ReturnType<typeof decideVouchers>, 'voucherActions' | 'limits'> & {
+  queues: DesiredQueue[];
+};
 
 interface DesiredQueueOptions {
   /** Keep ended vouchers' hotspot users on the router (e.g. for inspection); default false. */
@@ -163,35 +165,25 @@ export function sameDecision(x: DeviceDecision, y: DeviceDecision): boolean {
   );
 }
 
-/** The policy's answer for a set of vouchers at one moment: what every online device gets, and who ends now. */
-interface Decisions {
-  /** One per MAC, in MAC order. */
-  devices: DeviceDecision[];
-  voucherActions: VoucherAction[];
-  /** The limits of each voucher given, in the order given. */
-  limits: DesiredLimits[];
-  /**
-   * Active vouchers waiting at their cap for extra data (capped-waiting): no queue, and any session of theirs is
-   * logged out (the router holds their byte limit and refuses their logins; this covers a router that did not).
-   */
-  cappedWaiting: string[];
-}
-
 /**
- * Every connected device with an IP on an active voucher that is not blocked or expired gets its voucher's
- * limits. If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was
- * closed), the most recently activated voucher wins. Off-peak, fair use, caps and expiry are all decided here
- * (desiredLimits), once, whatever measured the usage and whatever brings the router in line.
+ * The policy's answer for a set of vouchers at one moment: what every online device gets (one per MAC, in
+ * MAC order), and who ends now; the limits of each voucher given, in the order given. Every connected device
+ * with an IP on an active voucher that is not blocked or expired gets its voucher's limits. If one MAC shows
+ * up under two vouchers (a device moved to a new voucher before the old one was closed), the most recently
+ * activated voucher wins. Off-peak, fair use, caps and expiry are all decided here (desiredLimits), once,
+ * whatever measured the usage and whatever brings the router in line.
  */
 export function decideVouchers(
   items: readonly VoucherWithDevices[],
   now: number,
   tz: string,
   opts: DesiredQueueOptions = {},
-): Decisions {
+) {
   const byMac = new Map<string, { device: DeviceDecision; at: number }>();
   const voucherActions: VoucherAction[] = [];
   const limits: DesiredLimits[] = [];
+  // Active vouchers waiting at their cap for extra data: no queue, and any session of theirs is logged out
+  // (the router holds their byte limit and refuses their logins; this covers a router that did not).
   const cappedWaiting: string[] = [];
   for (const { voucher, devices } of items) {
     const l = desiredLimits(voucher, now, tz);

@@ -35,8 +35,8 @@ export function wholesaleCentavos(priceCentavos: number, commissionBp: number): 
 export type ResellerBalance = ReturnType<typeof balanceOf>;
 
 /**
- * Figures from the batches' sums (Σ count × price, Σ count × wholesale) and the remittances' sum: the vouchers'
- * prices, what the reseller keeps of them (`commission`), and what it `owed` (negative: paid ahead).
+ * Figures from the batches' sums (Σ count × price, Σ count × wholesale) and the remittances' sum: the
+ * vouchers' prices, what the reseller keeps (`commission`), and what it `owed` (negative: paid ahead).
  */
 export function balanceOf(sums: { soldValue: number; wholesale: number; remitted: number }) {
   const commission = sums.soldValue - sums.wholesale;
