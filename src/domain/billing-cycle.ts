@@ -3,7 +3,7 @@
  * or before today (or the day service started, when later) to the day before the next billing day. Billing days
  * run 1–28, so every month has one. Pure: the caller passes today's shop date.
  */
-import { addDays } from './calendar';
+import { addDays, dateOf } from './calendar';
 
 export const MIN_BILLING_DAY = 1;
 export const MAX_BILLING_DAY = 28;
@@ -21,16 +21,9 @@ export interface CycleTerms {
   next?: { billingDay: number; from: string } | null;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 function parts(date: string): [number, number, number] {
   const [y, m, d] = date.split('-').map(Number);
   return [y, m, d];
-}
-
-function dateOf(y: number, m: number, d: number): string {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
 // The shop calendar's one `addDays`, offered here too for the billing code that counts cycle days.

@@ -65,7 +65,11 @@ export function localDateTime(ms: number, tz: string): string {
 
 export function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d + n));
+  return dateOf(y, m, d + n);
+}
+
+export function dateOf(y: number, m: number, d: number): string {
+  const t = new Date(Date.UTC(y, m - 1, d));
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 

@@ -7,22 +7,7 @@ import { codeFontSizeMm, type SheetLayout } from './cards';
 import type { CardTemplate } from './card-template';
 
 /** The lines of a card, top to bottom (the QR code sits beside them on A4, below them on a roll). */
-export interface CardLines {
-  band: boolean;
-  price: boolean;
-  wifi: boolean;
-  /** The code: always. */
-  code: true;
-  password: boolean;
-  /** The plan's name, and the price when it is printed on a line. */
-  plan: boolean;
-  /** Time and data. */
-  facts: boolean;
-  speed: boolean;
-  hint: boolean;
-  footer: boolean;
-  qr: boolean;
-}
+export type CardLines = ReturnType<typeof cardLines>;
 
 /** What the cards of one sheet print that changes their size (every card of a sheet gets the same size). */
 export interface SheetTexts {
@@ -46,18 +31,16 @@ export interface SheetTexts {
   facts?: string;
 }
 
-export function cardLines(
-  t: CardTemplate,
-  texts: Pick<SheetTexts, 'headline' | 'password' | 'data'>,
-): CardLines {
+export function cardLines(t: CardTemplate, texts: Pick<SheetTexts, 'headline' | 'password' | 'data'>) {
   return {
     band: t.logo || texts.headline !== '',
     price: t.price === 'big',
     wifi: t.show.wifi,
-    code: true,
+    code: true as const, // always
     password: texts.password,
+    // The plan's name, and the price when it is printed on a line.
     plan: t.show.plan || t.price === 'line',
-    facts: t.show.validity || (t.show.data && texts.data),
+    facts: t.show.validity || (t.show.data && texts.data), // time and data
     speed: t.show.speed,
     hint: t.show.hint,
     footer: t.footer !== '',
@@ -66,26 +49,11 @@ export function cardLines(
 }
 
 /** Font sizes (mm) and spacing per paper; the CSS reads them from the sheet's custom properties. */
-interface PaperSizes {
-  /** Small lines (WiFi, plan, time, speed, footer). */
-  base: number;
-  lineHeight: number;
-  /** Between lines. */
-  gap: number;
-  bandFont: number;
-  logo: number;
-  price: number;
-  codeMax: number;
-  password: number;
-  hint: number;
-  qr: number;
-}
-
-const SIZES: Record<SheetLayout, PaperSizes> = {
+const SIZES = {
   a4: {
-    base: 2.5,
+    base: 2.5, // small lines (WiFi, plan, time, speed, footer)
     lineHeight: 1.2,
-    gap: 0.35,
+    gap: 0.35, // between lines
     bandFont: 2.8,
     logo: 4.6,
     price: 5.2,
@@ -138,35 +106,12 @@ export function wrappedLines(
   return Math.min(max, Math.max(1, Math.ceil(width / widthMm)));
 }
 
-/** Paper, card size and the size of each part, per layout (mm). */
-export interface SheetGeometry {
-  /** `@page` size: a valid CSS page size (two lengths), never `auto`. */
-  pageWidth: number;
-  pageHeight: number;
-  /** Cards per page: 3 × `rows` on A4, one per page on a roll. */
-  perPage: number;
-  rows: number;
-  cardWidth: number;
-  cardHeight: number;
-  /** Room inside the card, left and right and above and below. */
-  padX: number;
-  padY: number;
-  /** The width of the text beside (A4) or above (roll) the QR code. */
-  textWidth: number;
-  /** The code's line: beside the QR code, or under it the card's whole width when a long code would be small. */
-  codeWidth: number;
-  codeWide: boolean;
-  codeMaxFont: number;
-  /** QR code side; 0 without one. */
-  qr: number;
-  sizes: PaperSizes;
-  /** Lines the header and the footer wrap to (the CSS clamps them there). */
-  headlineLines: number;
-  /** Lines the plan's time and data wrap to: A4's shared plan line (1 to 3), a roll's own line (1 or 2). */
-  metaLines: number;
-  footerLines: number;
-  hintLines: number;
-}
+/**
+ * Paper, card size and the size of each part, per layout (mm): the `@page` size (two lengths, never `auto`),
+ * the cards per page (3 × `rows` on A4, one on a roll), the room inside a card (`padX`, `padY`), the lines
+ * each text wraps to (the CSS clamps them there).
+ */
+export type SheetGeometry = ReturnType<typeof sheetGeometry>;
 
 const HEADLINE_MAX_LINES = 2;
 const FOOTER_MAX_LINES = 4;
@@ -195,11 +140,13 @@ function measure(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
   const s = SIZES[layout];
   const lines = cardLines(t, texts);
   const small = s.base * s.lineHeight;
-  const qr = lines.qr ? s.qr : 0;
+  const qr = lines.qr ? s.qr : 0; // the QR code's side
   const a4 = layout === 'a4';
   const cardWidth = a4 ? A4.cardWidth : layout === 'thermal58' ? 58 : 80;
   const padX = a4 ? A4.padX : ROLL_MARGIN[layout];
   const inner = cardWidth - 2 * padX - (a4 ? 0.4 : 0); // A4: the dashed border
+  // The text beside (A4) or above (roll) the QR code; the code's line too, unless a long code would be small
+  // there and gets the card's whole width under it.
   const textWidth = a4 && qr ? inner - qr - 2 : inner;
   const codeWide = a4 && qr > 0 && codeFontSizeMm(texts.longestCode, textWidth, s.codeMax) < A4_CODE_MIN_FONT;
   const codeWidth = codeWide ? inner : textWidth;
@@ -245,7 +192,7 @@ function stack(heights: number[], gap: number): number {
   return shown.reduce((a, b) => a + b, 0) + gap * Math.max(0, shown.length - 1);
 }
 
-export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: SheetTexts): SheetGeometry {
+export function sheetGeometry(layout: SheetLayout, t: CardTemplate, texts: SheetTexts) {
   const m = measure(layout, t, texts);
   const h = m.heights;
   const band = h.band;

@@ -7,6 +7,7 @@
 import { ValidationError, describeValue } from './errors';
 import { ErrorCollector } from './error-collector';
 import { SHEET_LAYOUTS, type CardDesign, type SheetLayout } from './cards';
+import { parseOneOf } from './quantities';
 
 /** `big`: the price large near the top, in the accent colour. `line`: beside the plan's name. `none`: not printed. */
 export const PRICE_STYLES = ['big', 'line', 'none'] as const;
@@ -119,39 +120,22 @@ export function inkOn(background: string): '#000000' | '#ffffff' {
 }
 
 /** The colours a card is drawn in. */
-export interface CardColours {
-  accent: string;
-  background: string;
-  /** Text on the background (the code among it). */
-  ink: string;
-  /** Text on the accent (the header band). */
-  accentInk: string;
-}
+export type CardColours = ReturnType<typeof cardColours>;
 
 /**
  * A thermal printer prints black dots on white paper only: its cards are black on white whatever the template
  * says (a coloured background would come out as a grey dither under the code).
  */
-export function cardColours(t: CardTemplate, paper: SheetLayout): CardColours {
+export function cardColours(t: CardTemplate, paper: SheetLayout) {
   const mono = paper !== 'a4';
   const accent = mono ? '#000000' : t.accent;
   const background = mono ? '#ffffff' : t.background;
+  // `ink`: text on the background (the code among it); `accentInk`: on the accent (the header band).
   return { accent, background, ink: inkOn(background), accentInk: inkOn(accent) };
 }
 
-/** Stored and sent templates hold these keys only: a typo is named, not silently dropped. */
-const KEYS = [
-  'headline',
-  'footer',
-  'accent',
-  'background',
-  'logo',
-  'qr',
-  'price',
-  'show',
-  'paper',
-  'language',
-] as const;
+/** Stored and sent templates hold the default's keys only: a typo is named, not silently dropped. */
+const KEYS = Object.keys(DEFAULT_CARD_TEMPLATE) as (keyof CardTemplate)[];
 
 // C0 and C1 controls, line and paragraph separators: a card's line is one line of plain text.
 // eslint-disable-next-line no-control-regex
@@ -169,12 +153,6 @@ function flag(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean')
     throw ValidationError.invalid(field, value, 'on or off', 'use true or false');
   return value;
-}
-
-function oneOf<T extends string>(value: unknown, field: string, choices: readonly T[], what: string): T {
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (typeof s === 'string' && (choices as readonly string[]).includes(s)) return s as T;
-  throw ValidationError.invalid(field, value, what, `use one of ${choices.join(', ')}`);
 }
 
 function facts(
@@ -222,10 +200,10 @@ export function checkCardTemplate(input: unknown, base: CardTemplate = DEFAULT_C
     background: pick('background', (v) => parseHexColour(v, 'background'), base.background),
     logo: pick('logo', (v) => flag(v, 'logo'), base.logo),
     qr: pick('qr', (v) => flag(v, 'qr'), base.qr),
-    price: pick('price', (v) => oneOf(v, 'price', PRICE_STYLES, 'a price style'), base.price),
+    price: pick('price', (v) => parseOneOf(v, 'price', PRICE_STYLES, 'a price style'), base.price),
     show: facts(o.show, base.show, c),
-    paper: pick('paper', (v) => oneOf(v, 'paper', SHEET_LAYOUTS, 'a paper'), base.paper),
-    language: pick('language', (v) => oneOf(v, 'language', CARD_LANGUAGES, 'a language'), base.language),
+    paper: pick('paper', (v) => parseOneOf(v, 'paper', SHEET_LAYOUTS, 'a paper'), base.paper),
+    language: pick('language', (v) => parseOneOf(v, 'language', CARD_LANGUAGES, 'a language'), base.language),
   };
   // The colours' contrast, once both are colours (every other problem is reported with it).
   const coloursRead = !c.errors.some((e) => ['accent', 'background', 'price'].includes(e.field));

@@ -3,6 +3,7 @@
  * service (src/services/shop/vouchers/sheet.ts) and the three faces (admin, API, CLI) share these names and checks.
  */
 import { ValidationError } from './errors';
+import { parseOneOf, parseWholeNumber } from './quantities';
 
 /**
  * `custom`: the owner's card design (Card design page: the batch's own, else its profile's, else the shop's; see
@@ -42,28 +43,20 @@ export const SHEET_MAX_CARDS = 480;
 /** The first card of a part (`from`, 1-based, as a person counts), default 1. */
 export function parseSheetFrom(value: unknown, field = 'from'): number {
   if (value === undefined || value === null || value === '') return 1;
-  const s = typeof value === 'string' ? value.trim() : value;
-  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,6}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw ValidationError.invalid(field, value, 'a card number', 'use a whole number from 1 to 10000');
-  return n;
+  return parseWholeNumber(value, field, [1, 10_000], 'a card number', undefined, 6);
 }
 
 /** The design as a person or a program sent it (any case, spaces trimmed); missing → undefined. */
 export function parseCardDesign(value: unknown, field = 'design'): CardDesign | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (typeof s === 'string' && (CARD_DESIGNS as readonly string[]).includes(s)) return s as CardDesign;
-  throw ValidationError.invalid(field, value, 'a card design', `use one of ${CARD_DESIGNS.join(', ')}`);
+  return parseOneOf(value, field, CARD_DESIGNS, 'a card design');
 }
 
 /** `thermal` alone (older links and the CLI's `--format thermal`) means the 58 mm roll. */
 export function parseSheetLayout(value: unknown, field = 'format'): SheetLayout {
   if (value === undefined || value === null || value === '') return 'a4';
-  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (s === 'thermal') return 'thermal58';
-  if (typeof s === 'string' && (SHEET_LAYOUTS as readonly string[]).includes(s)) return s as SheetLayout;
-  throw ValidationError.invalid(field, value, 'a sheet layout', `use one of ${SHEET_LAYOUTS.join(', ')}`);
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'thermal') return 'thermal58';
+  return parseOneOf(value, field, SHEET_LAYOUTS, 'a sheet layout');
 }
 
 export function parseSheetInclude(value: unknown, field = 'include'): SheetInclude {
@@ -95,16 +88,7 @@ export const QUICK_PRINT_MAX = 50;
 
 export function parseQuickCount(value: unknown, field = 'count'): number {
   if (value === undefined || value === null || value === '') return 1;
-  const s = typeof value === 'string' ? value.trim() : value;
-  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,3}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > QUICK_PRINT_MAX)
-    throw ValidationError.invalid(
-      field,
-      value,
-      'a number of cards',
-      `use a whole number from 1 to ${QUICK_PRINT_MAX}`,
-    );
-  return n;
+  return parseWholeNumber(value, field, [1, QUICK_PRINT_MAX], 'a number of cards', undefined, 3);
 }
 
 /** Quick print goes to the thermal printer: the design's own roll, else 58 mm. */

@@ -16,7 +16,7 @@ import {
   type CodeAlphabet,
 } from './codes';
 import { ErrorCollector } from './error-collector';
-import { ValidationError } from './errors';
+import { parseOneOf } from './quantities';
 
 export interface PasswordStyle {
   alphabet: CodeAlphabet;
@@ -86,19 +86,12 @@ export const GUESS_FLOOR = { unusedCodes: 1000, chance: 0.01, years: 1 } as cons
 
 const MINUTES_PER_YEAR = 365.25 * 24 * 60;
 
-interface StyleStrength {
-  /** log2 of `possible`: the code's random characters, plus the password's when it is separate. */
-  bits: number;
-  /** Different codes (× passwords) a guesser chooses among. */
-  possible: number;
-  /** Wrong guesses that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes. */
-  guesses: number;
-  /** How long those guesses take at ADDRESS_GUESSES_PER_MINUTE. */
-  seconds: number;
-  meetsFloor: boolean;
-}
-
-export function styleStrength(style: Pick<CodeStyle, 'alphabet' | 'length' | 'password'>): StyleStrength {
+/**
+ * How strong a style is: its `bits` (log2 of `possible`, the different codes × passwords a guesser chooses
+ * among), the wrong `guesses` that give GUESS_FLOOR.chance of hitting one of GUESS_FLOOR.unusedCodes codes,
+ * and the `seconds` they take at ADDRESS_GUESSES_PER_MINUTE.
+ */
+export function styleStrength(style: Pick<CodeStyle, 'alphabet' | 'length' | 'password'>) {
   const bitsOf = (a: CodeAlphabet, n: number) => n * Math.log2(CODE_ALPHABETS[a].length);
   const bits =
     bitsOf(style.alphabet, style.length) +
@@ -204,23 +197,9 @@ export function guessFloorProblem(style: CodeStyle): string | null {
 }
 
 /** Everything the owner is shown about a style before codes are made in it. */
-export interface StyleFigures extends StyleStrength {
-  style: CodeStyle;
-  /** "12 digits with a separate 6-digit password". */
-  description: string;
-  /** "1 trillion". */
-  possibleText: string;
-  /** strengthSummary. */
-  summary: string;
-  /** strengthVerdict. */
-  verdict: string;
-  /** guessFloorProblem: null when the style may be used. */
-  problem: string | null;
-  /** The shortest code of this alphabet (with this password) that meets the floor. */
-  minLength: number | null;
-}
+export type StyleFigures = ReturnType<typeof styleFigures>;
 
-export function styleFigures(style: CodeStyle): StyleFigures {
+export function styleFigures(style: CodeStyle) {
   const s = styleStrength(style);
   return {
     ...s,
@@ -229,7 +208,7 @@ export function styleFigures(style: CodeStyle): StyleFigures {
     possibleText: formatCount(s.possible),
     summary: strengthSummary(style),
     verdict: strengthVerdict(style),
-    problem: guessFloorProblem(style),
+    problem: guessFloorProblem(style), // null when the style may be used
     minLength: minimumLength(style.alphabet, style.password),
   };
 }
@@ -255,19 +234,6 @@ export const STYLE_FIELDS = {
 
 const given = (v: unknown) => v !== undefined && v !== null && v !== '';
 
-function parseAlphabet(v: unknown, field: string, withSame: boolean): CodeAlphabet | 'same' {
-  const t = typeof v === 'string' ? v.trim().toLowerCase() : v;
-  if (withSame && t === 'same') return 'same';
-  if (typeof t === 'string' && (CODE_ALPHABET_NAMES as string[]).includes(t)) return t as CodeAlphabet;
-  const names = [...(withSame ? ['same'] : []), ...CODE_ALPHABET_NAMES].join(', ');
-  throw ValidationError.invalid(
-    field,
-    v,
-    withSame ? 'a password choice' : 'a code alphabet',
-    `use one of ${names}`,
-  );
-}
-
 /** A length as typed (`8` or "8") from `min` to `max` (checkLength). */
 function parseLength(v: unknown, field: string, min: number, max: number): number {
   return checkLength(typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v, field, min, max);
@@ -292,7 +258,7 @@ export function resolveCodeStyle(
     given(v) ? attempt(() => parse(v), fallback) : fallback;
   const alphabet = read(
     input.alphabet,
-    (v) => parseAlphabet(v, fields.alphabet, false) as CodeAlphabet,
+    (v) => parseOneOf(v, fields.alphabet, CODE_ALPHABET_NAMES, 'a code alphabet'),
     base.alphabet,
   );
   const length = read(
@@ -311,7 +277,8 @@ export function resolveCodeStyle(
   );
   const choice = read(
     input.passwordAlphabet,
-    (v) => parseAlphabet(v, fields.passwordAlphabet, true),
+    (v) =>
+      parseOneOf(v, fields.passwordAlphabet, ['same', ...CODE_ALPHABET_NAMES] as const, 'a password choice'),
     base.password?.alphabet ?? 'same',
   );
   const password: PasswordStyle | null =

@@ -6,6 +6,7 @@
  * code itself, as stored and as the router's hotspot user name, keeps its case (RouterOS names are case-sensitive).
  */
 import { ValidationError } from './errors';
+import { parseWholeNumber } from './quantities';
 
 /**
  * `uppercase`: capital letters and digits without look-alikes (no 0/O, 1/I/L), as before there were styles.
@@ -61,17 +62,6 @@ export function parsePrefix(value: unknown, field = 'prefix', alphabet: CodeAlph
   return alphabet === 'lowercase' ? raw.toLowerCase() : raw.toUpperCase();
 }
 
-function checkCount(count: number): void {
-  if (!Number.isInteger(count) || count < 1 || count > MAX_BATCH) {
-    throw ValidationError.invalid(
-      'count',
-      count,
-      'a batch size',
-      `use a whole number from 1 to ${MAX_BATCH}`,
-    );
-  }
-}
-
 /** Checks a length of random characters against its bounds. */
 export function checkLength(length: unknown, field: string, min: number, max: number): number {
   if (typeof length !== 'number' || !Number.isInteger(length) || length < min || length > max) {
@@ -111,7 +101,7 @@ export function generateCodes(count: number, options: CodeOptions, randomBytes: 
     MAX_CODE_LENGTH,
   );
   const prefix = parsePrefix(options.prefix ?? '', 'prefix', alphabet);
-  checkCount(count);
+  parseWholeNumber(count, 'count', [1, MAX_BATCH], 'a batch size');
   const codes = new Set<string>();
   // Duplicates are rare at lengths the guessing floor allows; the bound only stops a broken RNG looping forever.
   let attempts = 0;

@@ -6,14 +6,13 @@
  * are shop dates (`YYYY-MM-DD`), amounts integer centavos.
  */
 import { daysInclusive, fullCycleOn, type Cycle } from './billing-cycle';
+import { roundHalfAwayFromZero } from './plan-change';
 
 /** `n × num / den` rounded half up (n, num ≥ 0, den > 0), in integers: no float ever rounds a centavo. */
 export function prorate(n: number, num: number, den: number): number {
   if (![n, num, den].every(Number.isSafeInteger) || n < 0 || num < 0 || den <= 0)
     throw new RangeError('prorate needs non-negative safe integers and a positive denominator');
-  const p = BigInt(n) * BigInt(num);
-  const d = BigInt(den);
-  return Number((2n * p + d) / (2n * d));
+  return Number(roundHalfAwayFromZero(BigInt(n) * BigInt(num), BigInt(den)));
 }
 
 interface Share {
@@ -34,13 +33,7 @@ export function share(price: number, billingDay: number, from: string, to: strin
   return { days, daysInCycle, amount: days >= daysInCycle ? price : prorate(price, days, daysInCycle) };
 }
 
-interface FirstInvoice {
-  period: Cycle;
-  /** Days billed (from the first day of service to the cycle's last day) and the cycle's length. */
-  days: number;
-  daysInCycle: number;
-  amount: number;
-}
+type FirstInvoice = Share & { period: Cycle };
 
 /**
  * The first invoice: from `startsOn` to the day before the next billing day; the full price when `startsOn` is a
@@ -54,17 +47,6 @@ export function firstInvoice(priceCentavos: number, billingDay: number, startsOn
   };
 }
 
-interface PlanChangeLines {
-  /** The old plan's remaining days, credited (negative). */
-  credit: number;
-  /** The new plan's remaining days, charged. */
-  charge: number;
-  /** credit + charge: an invoice when above zero, else the subscriber's credit grows by its opposite. */
-  net: number;
-  days: number;
-  daysInCycle: number;
-}
-
 /**
  * A plan change on `on` within `cycle` (of `billingDay`, the billing day in force on `on`): each plan's price for
  * the days from `on` (or the cycle's first day, when earlier) to the cycle's last day (`share`), over the days of
@@ -76,10 +58,11 @@ export function planChangeLines(
   billingDay: number,
   cycle: Cycle,
   changedOn: string,
-): PlanChangeLines {
+) {
   const on = changedOn > cycle.start ? changedOn : cycle.start;
   const old = share(oldPrice, billingDay, on, cycle.end);
-  const credit = -old.amount;
-  const charge = share(newPrice, billingDay, on, cycle.end).amount;
+  const credit = -old.amount; // the old plan's remaining days, credited (negative)
+  const charge = share(newPrice, billingDay, on, cycle.end).amount; // the new plan's, charged
+  // `net`: an invoice when above zero, else the subscriber's credit grows by its opposite.
   return { credit, charge, net: credit + charge, days: old.days, daysInCycle: old.daysInCycle };
 }

@@ -5,7 +5,7 @@
  * addresses, its secrets' fixed addresses) and asks here which address is free, and whether one may be given.
  */
 import { ValidationError } from './errors';
-import { parseCidr, parseIPv4 } from './network';
+import { intToIPv4, parseCidr, parseIPv4 } from './network';
 
 /** The most addresses a pool may hold: a /16. A bigger one is a typo more often than a plan. */
 const MAX_POOL_SIZE = 65536;
@@ -47,10 +47,6 @@ export function ipToNumber(ip: string): number {
   return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
 }
 
-function numberToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
 /** A fixed address as typed: a plain IPv4 address, canonical. */
 export function parseStaticIp(v: unknown, field = 'static_ip'): string {
   const text = typeof v === 'string' ? v.trim() : v;
@@ -90,7 +86,7 @@ export function parseStaticPool(v: unknown, field = 'static_pool'): StaticPool {
     );
   const canonical = text.includes('/')
     ? parseCidr(text, field).text
-    : `${numberToIp(span.first)}-${numberToIp(span.last)}`;
+    : `${intToIPv4(span.first)}-${intToIPv4(span.last)}`;
   return { ...span, text: canonical, size };
 }
 
@@ -146,7 +142,7 @@ export function lowestFree(
       n = inRouterPool.last; // skip the whole range at once
       continue;
     }
-    return numberToIp(n);
+    return intToIPv4(n);
   }
   return null;
 }

@@ -89,7 +89,7 @@ interface Cidr {
   text: string;
 }
 
-function intToIPv4(n: number): string {
+export function intToIPv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 

@@ -59,15 +59,7 @@ export interface Coin {
   amount: number;
 }
 
-/** What a vendo's credit buys of an offer: the coins spent (their sum is the sale) and how many purchases. */
-interface CoinSpend {
-  offers: number;
-  ids: number[];
-  /** Centavos: the coins spent, the sale's amount. */
-  amount: number;
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+export const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
  * As many whole purchases as the credit covers, paid with the fewest pesos: the coins whose sum is the smallest
@@ -76,7 +68,7 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * device's saved credit. Null when the credit is below one price. Coins are whole centavos; the sums are found by
  * subset sums over their common divisor (a box of peso coins: a few thousand steps).
  */
-export function coinsForOverage(coins: readonly Coin[], price: number): CoinSpend | null {
+export function coinsForOverage(coins: readonly Coin[], price: number) {
   const credit = coins.reduce((s, c) => s + c.amount, 0);
   if (!(price > 0) || credit < price) return null;
   const offers = Math.floor(credit / price);

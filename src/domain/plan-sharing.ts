@@ -6,7 +6,9 @@
  */
 import { ValidationError, describeValue } from './errors';
 import type { ErrorCollector } from './error-collector';
+import type { Profile } from './profile-types';
 import { parseDataSize, parsePrice } from './units';
+import { checkKeys } from './profile-fields';
 
 export const PLAN_KEYS = ['contention_ratio', 'priority', 'qos_priority', 'overage'] as const;
 const OVERAGE_KEYS = ['bytes', 'price'];
@@ -17,16 +19,7 @@ const MAX_CONTENTION = 1000;
 const MIN_PRIORITY = 1;
 const MAX_PRIORITY = 8;
 
-interface PlanFields {
-  /** N of "1:N"; 1 = dedicated (kept so "1:1" reads back as given). */
-  contentionRatio?: number;
-  /** RouterOS queue priority, 1–8. */
-  priority?: number;
-  /** The seed's 0–100 priority (higher = more important), kept as given; `priority` is derived from it. */
-  qosPriority?: number;
-  /** Extra data sold at the cap: bytes per purchase and its price in centavos. */
-  overage?: { bytes: number; price: number };
-}
+type PlanFields = Pick<Profile, 'contentionRatio' | 'priority' | 'qosPriority' | 'overage'>;
 
 const RATIO_RE = /^\s*(\d{1,7})\s*:\s*(\d{1,7})\s*$/;
 
@@ -87,9 +80,7 @@ function parseOverage(v: unknown, p: string, c: ErrorCollector): PlanFields['ove
     return undefined;
   }
   const o = v as Record<string, unknown>;
-  for (const key of Object.keys(o))
-    if (!OVERAGE_KEYS.includes(key))
-      c.add(`${field}.${key}`, `unknown setting; allowed here: ${OVERAGE_KEYS.join(', ')}`);
+  checkKeys(o, OVERAGE_KEYS, `${field}.`, c);
   const bytes = c.field(() => parseDataSize(o.bytes, `${field}.bytes`));
   if (bytes !== undefined && bytes <= 0)
     c.add(`${field}.bytes`, 'must be more than zero; use a data size like 500M or 1G');

@@ -112,13 +112,8 @@ function burstFor(v: PlanUse, rateUp: number, rateDown: number): BurstLimits | u
   const b = v.profile.burst;
   if (!b || b.rateUp <= rateUp || b.rateDown <= rateDown) return undefined;
   if (b.thresholdUp > rateUp || b.thresholdDown > rateDown) return undefined;
-  return {
-    limitUp: b.rateUp,
-    limitDown: b.rateDown,
-    thresholdUp: b.thresholdUp,
-    thresholdDown: b.thresholdDown,
-    timeSeconds: b.timeSeconds,
-  };
+  const { rateUp: limitUp, rateDown: limitDown, ...rest } = b;
+  return { limitUp, limitDown, ...rest };
 }
 
 function speedReason(rateUp: number, rateDown: number): string {

@@ -98,13 +98,9 @@ export function pppRateLimit(p: Pick<Profile, 'rateUp' | 'rateDown' | 'burst'>):
   ].join(' ');
 }
 
+/** A plan's own PPP profile (its `plan` tier, the first of pppProfilesFor). */
 export function pppProfileFor(plan: string, p: Profile): PppProfileWant {
-  return {
-    name: pppProfileName(plan),
-    rateLimit: pppRateLimit(p),
-    remoteAddress: p.pppPool ?? null,
-    comment: `pisonet plan ${plan}`,
-  };
+  return pppProfilesFor(plan, p)[0];
 }
 
 /**
@@ -256,16 +252,13 @@ export function sessionsToRestart(
   endedFor: ReadonlyMap<string, string>,
 ): Array<{ name: string; maxLimit: string }> {
   const byName = new Map(want.map((w) => [w.name, w]));
-  const out: Array<{ name: string; maxLimit: string }> = [];
-  for (const s of sessions) {
+  return sessions.flatMap((s) => {
     const w = byName.get(s.name);
-    if (!w) continue;
+    if (!w) return [];
     const wanted = w.disabled ? 'disabled' : w.maxLimit;
-    if (!w.disabled && s.maxLimit !== null && normRates(s.maxLimit) === normRates(w.maxLimit)) continue;
-    if (endedFor.get(s.name) === wanted) continue;
-    out.push({ name: s.name, maxLimit: wanted });
-  }
-  return out;
+    if (!w.disabled && s.maxLimit !== null && normRates(s.maxLimit) === normRates(w.maxLimit)) return [];
+    return endedFor.get(s.name) === wanted ? [] : [{ name: s.name, maxLimit: wanted }];
+  });
 }
 
 /**
@@ -280,15 +273,14 @@ export function sessionsToReaddress(
   endedFor: ReadonlyMap<string, string>,
 ): Array<{ name: string; address: string }> {
   const byName = new Map(want.map((w) => [w.name, w]));
-  const out: Array<{ name: string; address: string }> = [];
-  for (const s of sessions) {
+  return sessions.flatMap((s) => {
     const w = byName.get(s.name);
-    if (!w || w.disabled) continue;
+    if (!w || w.disabled) return [];
     const wanted = w.remoteAddress ?? '';
-    if (readdressed.has(s.name) || (wanted !== '' && s.address !== wanted && endedFor.get(s.name) !== wanted))
-      out.push({ name: s.name, address: wanted });
-  }
-  return out;
+    const again =
+      readdressed.has(s.name) || (wanted !== '' && s.address !== wanted && endedFor.get(s.name) !== wanted);
+    return again ? [{ name: s.name, address: wanted }] : [];
+  });
 }
 
 /** The profiles to write: ours not wanted are removed only when they are plan profiles (`pisonet-…`). */

@@ -3,97 +3,62 @@ import type { Profile } from './profiles';
 import { formatContentionRatio } from './plan-sharing';
 import { formatClockTime, formatDataSize, formatRate, formatRouterDuration } from './units';
 
-interface ProfileJson {
-  name: string;
-  /** Absent: prepaid (vouchers). */
-  billing?: 'monthly';
-  /** Pesos as a number (5, 5.5), as people write them in profiles.json (a monthly plan: the monthly fee). */
-  price: number;
-  /** Absent on a monthly plan. */
-  validity?: string;
-  /** Absent on a monthly plan of one device. */
-  users?: number;
-  ppp_pool?: string;
-  rate_up: string;
-  rate_down: string;
-  fup?: { threshold: string; rate_up: string; rate_down: string };
-  data_cap?: string;
-  cap_policy?: 'block' | 'throttle' | 'none';
-  cap_rate_up?: string;
-  cap_rate_down?: string;
-  burst?: { rate_up: string; rate_down: string; threshold_up: string; threshold_down: string; time: string };
-  offpeak?: { start: string; end: string; unlimited: boolean; speed_multiplier: number };
-  time_mode?: 'wallclock' | 'uptime';
-  description?: string;
-  topup?: 'add' | 'queue';
-  pause_max?: string;
-  pauses_per_day?: number;
-  contention_ratio?: string;
-  priority?: number;
-  qos_priority?: number;
-  overage?: { bytes: string; price: number };
-}
-
 /** parseProfile(profileToJson(p)) deep-equals p. Defaults (wallclock, cap policy none) are left out. */
-export function profileToJson(p: Profile): ProfileJson {
+export function profileToJson(p: Profile) {
   const monthly = p.billing === 'monthly';
-  const json: ProfileJson = monthly
-    ? { name: p.name, billing: 'monthly', price: p.price / 100, rate_up: '', rate_down: '' }
-    : {
-        name: p.name,
-        price: p.price / 100,
-        validity: p.validitySeconds === null ? 'unlimited' : formatRouterDuration(p.validitySeconds),
-        users: p.users,
-        rate_up: '',
-        rate_down: '',
-      };
-  if (monthly && p.users !== 1) json.users = p.users;
-  if (p.pppPool !== undefined) json.ppp_pool = p.pppPool;
-  json.rate_up = formatRate(p.rateUp);
-  json.rate_down = formatRate(p.rateDown);
-  if (p.fup) {
-    json.fup = {
-      threshold: formatDataSize(p.fup.thresholdBytes),
-      rate_up: formatRate(p.fup.rateUp),
-      rate_down: formatRate(p.fup.rateDown),
-    };
-  }
-  if (p.dataCapBytes !== undefined) json.data_cap = formatDataSize(p.dataCapBytes);
-  if (p.capPolicy !== 'none' || p.dataCapBytes !== undefined) json.cap_policy = p.capPolicy;
-  if (p.capRate) {
-    json.cap_rate_up = formatRate(p.capRate.rateUp);
-    json.cap_rate_down = formatRate(p.capRate.rateDown);
-  }
-  if (p.burst) {
-    const b = p.burst;
-    json.burst = {
-      rate_up: formatRate(b.rateUp),
-      rate_down: formatRate(b.rateDown),
-      threshold_up: formatRate(b.thresholdUp),
-      threshold_down: formatRate(b.thresholdDown),
-      time: formatRouterDuration(b.timeSeconds),
-    };
-  }
-  if (p.offpeak) {
-    const o = p.offpeak;
-    json.offpeak = {
-      start: formatClockTime(o.start),
-      end: formatClockTime(o.end),
-      unlimited: o.unlimited,
-      speed_multiplier: o.speedMultiplier,
-    };
-  }
-  if (p.timeMode !== 'wallclock') json.time_mode = p.timeMode;
-  if (p.description !== undefined) json.description = p.description;
-  if (p.topup === 'queue') json.topup = 'queue';
-  if (p.pauseMaxSeconds !== undefined) json.pause_max = formatRouterDuration(p.pauseMaxSeconds);
-  if (p.pausesPerDay !== undefined) json.pauses_per_day = p.pausesPerDay;
-  if (p.contentionRatio !== undefined) json.contention_ratio = formatContentionRatio(p.contentionRatio);
-  // As given: a 0–100 QoS priority reads back as that (its 1–8 meaning is derived again when parsed).
-  if (p.qosPriority !== undefined) json.qos_priority = p.qosPriority;
-  else if (p.priority !== undefined) json.priority = p.priority;
-  if (p.overage) json.overage = { bytes: formatDataSize(p.overage.bytes), price: p.overage.price / 100 };
-  return json;
+  const { fup, capRate, burst: b, offpeak: o, overage } = p;
+  return {
+    name: p.name,
+    ...(monthly && { billing: 'monthly' as const }),
+    // Pesos as a number (5, 5.5), as people write them in profiles.json (a monthly plan: the monthly fee).
+    price: p.price / 100,
+    // A monthly plan has no validity, and a count of devices only when it is not one.
+    ...(!monthly && {
+      validity: p.validitySeconds === null ? 'unlimited' : formatRouterDuration(p.validitySeconds),
+      users: p.users,
+    }),
+    rate_up: formatRate(p.rateUp),
+    rate_down: formatRate(p.rateDown),
+    ...(monthly && p.users !== 1 && { users: p.users }),
+    ...(p.pppPool !== undefined && { ppp_pool: p.pppPool }),
+    ...(fup && {
+      fup: {
+        threshold: formatDataSize(fup.thresholdBytes),
+        rate_up: formatRate(fup.rateUp),
+        rate_down: formatRate(fup.rateDown),
+      },
+    }),
+    ...(p.dataCapBytes !== undefined && { data_cap: formatDataSize(p.dataCapBytes) }),
+    ...((p.capPolicy !== 'none' || p.dataCapBytes !== undefined) && { cap_policy: p.capPolicy }),
+    ...(capRate && { cap_rate_up: formatRate(capRate.rateUp), cap_rate_down: formatRate(capRate.rateDown) }),
+    ...(b && {
+      burst: {
+        rate_up: formatRate(b.rateUp),
+        rate_down: formatRate(b.rateDown),
+        threshold_up: formatRate(b.thresholdUp),
+        threshold_down: formatRate(b.thresholdDown),
+        time: formatRouterDuration(b.timeSeconds),
+      },
+    }),
+    ...(o && {
+      offpeak: {
+        start: formatClockTime(o.start),
+        end: formatClockTime(o.end),
+        unlimited: o.unlimited,
+        speed_multiplier: o.speedMultiplier,
+      },
+    }),
+    ...(p.timeMode !== 'wallclock' && { time_mode: p.timeMode }),
+    ...(p.description !== undefined && { description: p.description }),
+    ...(p.topup === 'queue' && { topup: 'queue' as const }),
+    ...(p.pauseMaxSeconds !== undefined && { pause_max: formatRouterDuration(p.pauseMaxSeconds) }),
+    ...(p.pausesPerDay !== undefined && { pauses_per_day: p.pausesPerDay }),
+    ...(p.contentionRatio !== undefined && { contention_ratio: formatContentionRatio(p.contentionRatio) }),
+    // As given: a 0–100 QoS priority reads back as that (its 1–8 meaning is derived again when parsed).
+    ...(p.qosPriority !== undefined && { qos_priority: p.qosPriority }),
+    ...(p.qosPriority === undefined && p.priority !== undefined && { priority: p.priority }),
+    ...(overage && { overage: { bytes: formatDataSize(overage.bytes), price: overage.price / 100 } }),
+  };
 }
 
 /** Flattens the JSON form into `fup.rate_up` → `"256K"` so nested changes are named precisely. */

@@ -256,19 +256,18 @@ export function parseProfiles(json: unknown): Profile[] {
   }
   const list = json as unknown[];
   const seen = new Map<string, number>();
-  const labels = list.map((item, i) => {
-    const name = isObject(item) && typeof item.name === 'string' ? item.name : undefined;
-    return name !== undefined && NAME_RE.test(name) ? name : `profile #${i + 1}`;
-  });
+  const names = list.map((item) => (isObject(item) && typeof item.name === 'string' ? item.name : undefined));
+  const labels = names.map((name, i) =>
+    name !== undefined && NAME_RE.test(name) ? name : `profile #${i + 1}`,
+  );
   const profiles = list.map((item, i) => {
     const p = collectProfile(item, `profiles[${i}].`, c);
-    const name = isObject(item) && typeof item.name === 'string' ? item.name : undefined;
-    const key = name?.toUpperCase();
+    const key = names[i]?.toUpperCase();
     if (key !== undefined && seen.has(key)) {
       const first = seen.get(key) as number;
       c.add(
         `profiles[${i}].name`,
-        `"${name}" is already used by profile #${first + 1} (${labels[first]}); names must be unique (ignoring case)`,
+        `"${names[i]}" is already used by profile #${first + 1} (${labels[first]}); names must be unique (ignoring case)`,
       );
     } else if (key !== undefined) seen.set(key, i);
     return p;

@@ -35,8 +35,8 @@ function asText(value: unknown): string | undefined {
 }
 
 /**
- * A whole number from `min` to `max`: a number, or digits as typed (at most as many as `max` has), spaces around
- * them allowed; else 400 naming `what` with `hint`.
+ * A whole number from `min` to `max`: a number, or digits as typed (at most `digits`, by default as many as
+ * `max` has), spaces around them allowed; else 400 naming `what` with `hint`.
  */
 export function parseWholeNumber(
   v: unknown,
@@ -44,12 +44,24 @@ export function parseWholeNumber(
   [min, max]: [number, number],
   what: string,
   hint = `use a whole number from ${min} to ${max}`,
+  digits = String(max).length,
 ): number {
-  const n =
-    typeof v === 'string' && new RegExp(`^\\s*\\d{1,${String(max).length}}\\s*$`).test(v) ? Number(v) : v;
+  const n = typeof v === 'string' && new RegExp(`^\\s*\\d{1,${digits}}\\s*$`).test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
     throw ValidationError.invalid(field, v, what, hint);
   return n;
+}
+
+/** One of `choices`, in any letter case, spaces around it allowed; else 400 naming `what` and the choices. */
+export function parseOneOf<T extends string>(
+  value: unknown,
+  field: string,
+  choices: readonly T[],
+  what: string,
+): T {
+  const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (typeof s === 'string' && (choices as readonly string[]).includes(s)) return s as T;
+  throw ValidationError.invalid(field, value, what, `use one of ${choices.join(', ')}`);
 }
 
 // --- Rates -------------------------------------------------------------------------------------------------
@@ -117,14 +129,16 @@ export function parseSpeedLimit(value: unknown, field: string): number | null {
  * would need more than 3 decimals, plain bits/s (1234567 → `1234567`).
  */
 export function formatRate(bps: number): string {
-  return (
-    largestDecimalUnit(bps, [
-      ['G', 1e9],
-      ['M', 1e6],
-      ['K', 1e3],
-    ]) ?? String(bps)
-  );
+  return largestDecimalUnit(bps, DECIMAL_UNITS.slice(1)) ?? String(bps);
 }
+
+/** The 1000-based units a size (all of them) or a rate (from G down) is written in. */
+const DECIMAL_UNITS = [
+  ['T', 1e12],
+  ['G', 1e9],
+  ['M', 1e6],
+  ['K', 1e3],
+] as const;
 
 /** `n` in the largest unit not above it, if that takes at most 3 decimals; otherwise undefined. */
 function largestDecimalUnit(n: number, units: ReadonlyArray<readonly [string, number]>): string | undefined {
@@ -218,12 +232,7 @@ export function formatBytes(n: number): string {
 
 /** Exact, parseable form for files: 5e9 → `5G`, 1.5e9 → `1.5G`, 2³⁰ → `1GiB`, else plain bytes. */
 export function formatDataSize(bytes: number): string {
-  const decimal = largestDecimalUnit(bytes, [
-    ['T', 1e12],
-    ['G', 1e9],
-    ['M', 1e6],
-    ['K', 1e3],
-  ]);
+  const decimal = largestDecimalUnit(bytes, DECIMAL_UNITS);
   if (decimal !== undefined) return decimal;
   for (const [suffix, mult] of [
     ['TiB', 2 ** 40],

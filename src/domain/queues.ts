@@ -50,13 +50,10 @@ export interface VoucherWithDevices {
   devices: readonly DeviceState[];
 }
 
-interface DesiredRouterState {
-  /** In name order. */
+/** The queues, in name order, and what decideVouchers decided them from. */
+type DesiredRouterState = Pick<ReturnType<typeof decideVouchers>, 'voucherActions' | 'limits'> & {
   queues: DesiredQueue[];
-  voucherActions: VoucherAction[];
-  /** The limits of each voucher given, in the order given (the queues above follow from them). */
-  limits: DesiredLimits[];
-}
+};
 
 interface DesiredQueueOptions {
   /** Keep ended vouchers' hotspot users on the router (e.g. for inspection); default false. */
@@ -114,18 +111,13 @@ function queueFor(d: DeviceDecision, rates: QueueRates, texts: QueueTexts, paren
   const q: DesiredQueue = {
     name: texts.name(mac),
     target: texts.target(ip),
-    maxLimit: rates.maxLimit,
+    ...rates,
     comment: code,
     voucherCode: code,
     mac,
   };
   if (d.plan) q.priority = priorityPair(d.plan);
   if (parent !== undefined) q.parent = parent;
-  if (rates.burstLimit !== undefined) {
-    q.burstLimit = rates.burstLimit;
-    q.burstThreshold = rates.burstThreshold;
-    q.burstTime = rates.burstTime;
-  }
   return q;
 }
 
@@ -173,35 +165,25 @@ export function sameDecision(x: DeviceDecision, y: DeviceDecision): boolean {
   );
 }
 
-/** The policy's answer for a set of vouchers at one moment: what every online device gets, and who ends now. */
-interface Decisions {
-  /** One per MAC, in MAC order. */
-  devices: DeviceDecision[];
-  voucherActions: VoucherAction[];
-  /** The limits of each voucher given, in the order given. */
-  limits: DesiredLimits[];
-  /**
-   * Active vouchers waiting at their cap for extra data (capped-waiting): no queue, and any session of theirs is
-   * logged out (the router holds their byte limit and refuses their logins; this covers a router that did not).
-   */
-  cappedWaiting: string[];
-}
-
 /**
- * Every connected device with an IP on an active voucher that is not blocked or expired gets its voucher's
- * limits. If one MAC shows up under two vouchers (a device moved to a new voucher before the old one was
- * closed), the most recently activated voucher wins. Off-peak, fair use, caps and expiry are all decided here
- * (desiredLimits), once, whatever measured the usage and whatever brings the router in line.
+ * The policy's answer for a set of vouchers at one moment: what every online device gets (one per MAC, in
+ * MAC order), and who ends now; the limits of each voucher given, in the order given. Every connected device
+ * with an IP on an active voucher that is not blocked or expired gets its voucher's limits. If one MAC shows
+ * up under two vouchers (a device moved to a new voucher before the old one was closed), the most recently
+ * activated voucher wins. Off-peak, fair use, caps and expiry are all decided here (desiredLimits), once,
+ * whatever measured the usage and whatever brings the router in line.
  */
 export function decideVouchers(
   items: readonly VoucherWithDevices[],
   now: number,
   tz: string,
   opts: DesiredQueueOptions = {},
-): Decisions {
+) {
   const byMac = new Map<string, { device: DeviceDecision; at: number }>();
   const voucherActions: VoucherAction[] = [];
   const limits: DesiredLimits[] = [];
+  // Active vouchers waiting at their cap for extra data: no queue, and any session of theirs is logged out
+  // (the router holds their byte limit and refuses their logins; this covers a router that did not).
   const cappedWaiting: string[] = [];
   for (const { voucher, devices } of items) {
     const l = desiredLimits(voucher, now, tz);
@@ -253,8 +235,7 @@ export function desiredQueues(
   now: number,
   tz: string,
   opts: DesiredQueueOptions = {},
-  texts: QueueTexts = plainQueueTexts,
 ): DesiredRouterState {
   const d = decideVouchers(items, now, tz, opts);
-  return { queues: queuesFor(d.devices, texts), voucherActions: d.voucherActions, limits: d.limits };
+  return { queues: queuesFor(d.devices), voucherActions: d.voucherActions, limits: d.limits };
 }

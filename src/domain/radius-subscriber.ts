@@ -8,12 +8,8 @@
 import type { Profile } from './profile-types';
 import { pppRateLimit } from './ppp-plan';
 import type { DesiredLimits } from './policy';
-import { RADIUS_INTERIM_SECONDS, rateLimitText, type RadiusItem } from './radius-account';
-
+import { RADIUS_INTERIM_SECONDS, rateLimitText, type RadiusAccount, type RadiusItem } from './radius-account';
 import { SUSPENDED_LIST } from './suspended-list';
-
-/** The address list a suspended subscriber's session is put in (the router's redirect to the payment page). */
-const SUSPENDED_ADDRESS_LIST = SUSPENDED_LIST;
 
 interface SubscriberLogin {
   password: string;
@@ -31,10 +27,7 @@ interface SubscriberLogin {
   staticIp?: string | null;
 }
 
-export interface SubscriberRows {
-  check: RadiusItem[];
-  reply: RadiusItem[];
-}
+export type SubscriberRows = Pick<RadiusAccount, 'check' | 'reply'>;
 
 /**
  * The rows of a subscriber that may log in: its password, `Service-Type == Framed-User` and
@@ -60,8 +53,7 @@ export function subscriberRows(s: SubscriberLogin): SubscriberRows {
   // the router), as its PPP profile's remote-address is.
   if (s.staticIp) reply.push({ attribute: 'Framed-IP-Address', op: ':=', value: s.staticIp });
   else if (s.plan.pppPool) reply.push({ attribute: 'Framed-Pool', op: ':=', value: s.plan.pppPool });
-  if (s.suspended)
-    reply.push({ attribute: 'Mikrotik-Address-List', op: ':=', value: SUSPENDED_ADDRESS_LIST });
+  if (s.suspended) reply.push({ attribute: 'Mikrotik-Address-List', op: ':=', value: SUSPENDED_LIST });
   return {
     check: [
       { attribute: 'Cleartext-Password', op: ':=', value: s.password },
@@ -85,7 +77,7 @@ export function answerOf(rows: SubscriberRows | undefined): SessionAnswer | null
   if (!rows || rows.check.some((i) => i.attribute === 'Auth-Type' && i.value === 'Reject')) return null;
   const rate = rows.reply.find((i) => i.attribute === 'Mikrotik-Rate-Limit')?.value ?? '';
   const suspended = rows.reply.some(
-    (i) => i.attribute === 'Mikrotik-Address-List' && i.value === SUSPENDED_ADDRESS_LIST,
+    (i) => i.attribute === 'Mikrotik-Address-List' && i.value === SUSPENDED_LIST,
   );
   const address = rows.reply.find((i) => i.attribute === 'Framed-IP-Address')?.value ?? null;
   return { rate, suspended, address };
@@ -113,6 +105,6 @@ export function sessionAction(
   if ((given.address ?? null) !== (want.address ?? null)) return { kind: 'disconnect', why: 'readdressed' };
   const attributes: Array<[string, string]> = [];
   if (want.rate !== given.rate) attributes.push(['Mikrotik-Rate-Limit', want.rate]);
-  if (want.suspended && !given.suspended) attributes.push(['Mikrotik-Address-List', SUSPENDED_ADDRESS_LIST]);
+  if (want.suspended && !given.suspended) attributes.push(['Mikrotik-Address-List', SUSPENDED_LIST]);
   return attributes.length ? { kind: 'coa', attributes } : { kind: 'none' };
 }

@@ -32,18 +32,13 @@ export function wholesaleCentavos(priceCentavos: number, commissionBp: number): 
   return Math.floor((2 * n + MAX_COMMISSION_BP) / (2 * MAX_COMMISSION_BP));
 }
 
-export interface ResellerBalance {
-  /** The vouchers' prices, all batches. */
-  soldValue: number;
-  /** What the reseller keeps: soldValue − wholesale. */
-  commission: number;
-  remitted: number;
-  /** soldValue − commission − remitted (negative: paid ahead). */
-  owed: number;
-}
+export type ResellerBalance = ReturnType<typeof balanceOf>;
 
-/** Figures from the batches' sums (Σ count × price, Σ count × wholesale) and the remittances' sum. */
-export function balanceOf(sums: { soldValue: number; wholesale: number; remitted: number }): ResellerBalance {
+/**
+ * Figures from the batches' sums (Σ count × price, Σ count × wholesale) and the remittances' sum: the
+ * vouchers' prices, what the reseller keeps (`commission`), and what it `owed` (negative: paid ahead).
+ */
+export function balanceOf(sums: { soldValue: number; wholesale: number; remitted: number }) {
   const commission = sums.soldValue - sums.wholesale;
   return {
     soldValue: sums.soldValue,

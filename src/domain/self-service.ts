@@ -27,11 +27,7 @@ export const MAX_MOVES_PER_DAY = 20;
 export const DEFAULT_MOVE_OFFLINE_MINUTES = 10;
 export const MAX_MOVE_OFFLINE_MINUTES = 1440;
 
-interface SelfServiceFields {
-  topup?: TopUpMode;
-  pauseMaxSeconds?: number;
-  pausesPerDay?: number;
-}
+type SelfServiceFields = Pick<Profile, 'topup' | 'pauseMaxSeconds' | 'pausesPerDay'>;
 
 function parsePauseMax(v: unknown, field: string): number {
   const s = parseDuration(v, field);

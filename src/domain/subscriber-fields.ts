@@ -7,6 +7,7 @@ import { ValidationError, describeValue } from './errors';
 import { MAX_BILLING_DAY, MIN_BILLING_DAY } from './billing-cycle';
 import { formatMoney, parseMoney, parseWholeNumber } from './quantities';
 import { parseStaticIp } from './ip-pool';
+import { isLocalDate } from './calendar';
 
 export const SUBSCRIBER_LANGUAGES = ['en', 'fil'] as const;
 export type SubscriberLanguage = (typeof SUBSCRIBER_LANGUAGES)[number];
@@ -130,11 +131,7 @@ function parseStaticIpField(v: unknown, field = 'static_ip'): string | null {
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 function parseDate(v: unknown, field: string): string {
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
-    const [y, m, d] = v.split('-').map(Number);
-    const t = new Date(Date.UTC(y, m - 1, d));
-    if (t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d) return v;
-  }
+  if (isLocalDate(v)) return v;
   throw ValidationError.invalid(field, v, 'a date', 'use YYYY-MM-DD, like 2026-12-01');
 }
 

@@ -45,18 +45,13 @@ interface UsageLimits {
   fupThresholdBytes?: number | null;
 }
 
-/** The levels of `limit` that `counted` has reached. */
-function levelsReached(kind: AlertKind, counted: number, limit: number | null | undefined): UsageAlert[] {
-  if (!limit || limit <= 0) return [];
-  return ALERT_PERCENTS.filter((pct) => counted >= (limit * pct) / 100).map((percent) => ({ kind, percent }));
-}
-
 export function summariseUsage(u: UsageFigures, limits: UsageLimits): UsageSummary {
   const counted = Number(u.countedBytes);
   const cap = limits.capBytes ?? null;
   const fup = limits.fupThresholdBytes ?? null;
-  const fupAlerts = levelsReached('fup', counted, fup);
-  const capAlerts = levelsReached('cap', counted, cap);
+  // The levels reached: those crossed on the way up from nothing.
+  const fupAlerts = alertsCrossed('fup', -Infinity, counted, fup);
+  const capAlerts = alertsCrossed('cap', -Infinity, counted, cap);
   const alerts = [...fupAlerts, ...capAlerts];
   return {
     used: Number(u.bytesUp) + Number(u.bytesDown),

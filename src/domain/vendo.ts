@@ -5,6 +5,7 @@
 import { ValidationError } from './errors';
 import { ErrorCollector } from './error-collector';
 import { formatMoney, formatRouterDuration, parseDuration } from './units';
+import { gcd } from './overage';
 
 export interface RateEntry {
   /** Centavos: a whole number of pesos (the coin acceptor counts pesos). */
@@ -59,21 +60,13 @@ export function parseRates(json: unknown): RateEntry[] {
       return;
     }
     const l = line as Record<string, unknown>;
-    let amount = 0;
-    let seconds = 0;
-    try {
-      amount = wholePesos(l.amount, `${p}.amount`, MAX_RATE_PESOS, PESOS_FORMS);
-    } catch (e) {
-      c.add(`${p}.amount`, (e as ValidationError).problem);
-    }
-    try {
-      const parsed = parseDuration(l.validity ?? l.seconds, `${p}.validity`);
-      if (parsed >= MIN_RATE_SECONDS && parsed <= MAX_RATE_SECONDS) seconds = parsed;
-      else
+    const amount = c.field(() => wholePesos(l.amount, `${p}.amount`, MAX_RATE_PESOS, PESOS_FORMS)) ?? 0;
+    const seconds =
+      c.field(() => {
+        const parsed = parseDuration(l.validity ?? l.seconds, `${p}.validity`);
+        if (parsed >= MIN_RATE_SECONDS && parsed <= MAX_RATE_SECONDS) return parsed;
         throw ValidationError.invalid(`${p}.validity`, l.validity ?? l.seconds, 'a validity', VALIDITY_FORMS);
-    } catch (e) {
-      c.add(`${p}.validity`, (e as ValidationError).problem);
-    }
+      }) ?? 0;
     if (amount && seconds) {
       if (out.some((r) => r.amount === amount))
         c.add(`${p}.amount`, `${formatMoney(amount)} is listed twice; keep one line per amount`);
@@ -110,10 +103,6 @@ export interface Purchase {
   lines: { amount: number; count: number }[];
   /** Centavos the chosen lines use; the rest of the credit buys nothing more. */
   spent: number;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
 }
 
 /**
