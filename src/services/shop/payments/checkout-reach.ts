@@ -28,14 +28,9 @@ export const REPORTS_SHOWN = 20;
 /** One report per address this often; more are refused (a page is loaded once per visit). */
 export const REPORT_EVERY_MS = 20_000;
 
-export interface CheckoutReachLog {
-  /** Records a report; 'too-soon' when the address reported less than REPORT_EVERY_MS ago (nothing kept). */
-  record(r: Omit<CheckoutReachReport, 'at'>): 'kept' | 'too-soon';
-  /** The last reports, newest first. */
-  recent(): CheckoutReachReport[];
-}
+export type CheckoutReachLog = ReturnType<typeof checkoutReachLog>;
 
-export function checkoutReachLog(clock: Clock): CheckoutReachLog {
+export function checkoutReachLog(clock: Clock) {
   // Map order is insertion order: a device that reports again goes to the end, so the first is the stalest.
   const byDevice = new Map<string, CheckoutReachReport[]>();
   const lastFrom = new Map<string, number>();
@@ -45,7 +40,8 @@ export function checkoutReachLog(clock: Clock): CheckoutReachLog {
   }
 
   return {
-    record(r) {
+    /** Records a report; 'too-soon' when the address reported less than REPORT_EVERY_MS ago (nothing kept). */
+    record(r: Omit<CheckoutReachReport, 'at'>): 'kept' | 'too-soon' {
       const now = clock.now();
       const from = r.ip ?? '?';
       const last = lastFrom.get(from);
@@ -59,7 +55,8 @@ export function checkoutReachLog(clock: Clock): CheckoutReachLog {
       while (byDevice.size > DEVICES_KEPT) byDevice.delete(byDevice.keys().next().value as string);
       return 'kept';
     },
-    recent() {
+    /** The last reports, newest first. */
+    recent(): CheckoutReachReport[] {
       return [...byDevice.values()]
         .flat()
         .sort((a, b) => b.at - a.at)

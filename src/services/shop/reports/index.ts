@@ -1,3 +1,4 @@
+import { countAndSum } from '../../../db/tally';
 import type { ShopDeps } from '../../deps';
 import type { ReportService, SalesRow } from '../../types';
 import { datesBetween, localDate, periodOf, Period } from '../../../domain/calendar';
@@ -104,11 +105,8 @@ export function createReportService(deps: ShopDeps): ReportService {
     subscriberPayments: (opts) => subscriberTakings(db, opts),
 
     async stockTotal(opts = {}) {
-      const row = (await forSaleOn(opts.siteId).first(
-        db.raw('COUNT(*) AS n'),
-        db.raw('SUM(v.price) AS value'),
-      )) as { n: number; value: number | null } | undefined;
-      return { count: Number(row?.n ?? 0), value: Number(row?.value ?? 0) };
+      const { count, sum } = await countAndSum(db, forSaleOn(opts.siteId), 'v.price');
+      return { count, value: sum };
     },
 
     async stock(opts = {}) {

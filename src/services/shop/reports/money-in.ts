@@ -79,19 +79,9 @@ function chargeCreditsLabel(kind: string): string {
 export const chargeSourceKey = (kind: string): string => `charge:${kind}`;
 
 /** Credits given in a range, by kind: what the reports show as credits. */
-export interface CreditsGiven {
-  kind: string;
-  label: string;
-  count: number;
-  amount: number;
-}
+export type CreditsGiven = Awaited<ReturnType<typeof creditsByKind>>[number];
 
-export async function creditsByKind(
-  db: Db,
-  from: number,
-  to: number,
-  siteId?: number,
-): Promise<CreditsGiven[]> {
+export async function creditsByKind(db: Db, from: number, to: number, siteId?: number) {
   // Credits given to customers (a downgrade), as `c` with its voucher `v`.
   const rows = (await charges(db, from, to, siteId)
     .where('c.credit', '>', 0)
@@ -111,18 +101,7 @@ export async function creditsByKind(
 }
 
 /** A voided charge or credit, as the reports list it (struck through, with who and why). */
-export interface VoidedCharge {
-  id: number;
-  code: string;
-  kind: string;
-  amount: number;
-  credit: number;
-  createdAt: number;
-  actor: string;
-  voidedAt: number;
-  voidedBy: string;
-  reason: string;
-}
+export type VoidedCharge = Awaited<ReturnType<typeof voidedCharges>>[number];
 
 /**
  * The charges made in [from, to) that were voided since, newest first (at most `limit`): of one site's vouchers,
@@ -131,7 +110,7 @@ export interface VoidedCharge {
 export async function voidedCharges(
   db: Db,
   f: { from: number; to: number; siteId?: number; actor?: string; limit?: number },
-): Promise<VoidedCharge[]> {
+) {
   const { from, to, siteId, actor, limit = 200 } = f;
   const rows = (await charges(db, from, to, siteId, true)
     .modify((q) => {

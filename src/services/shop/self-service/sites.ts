@@ -38,30 +38,13 @@ export interface SelfSitesSource {
   stack(id: number): SelfSite | undefined;
 }
 
-export interface SelfSites {
-  main: SelfSite;
-  get(id: number): SelfSite | undefined;
-  /** get(), or the customer's "not reachable" when this server does not drive that site's router now. */
-  require(id: number | null | undefined): SelfSite;
-  /** The site serving a redemption: named, else seen, else the voucher's own (`knownSite`). */
-  resolve(
-    input: { code: string; mac: string; ip: string; site?: string | number },
-    knownSite: number | null,
-  ): Promise<SelfSite>;
-  /**
-   * The site whose vouchers a device's status page, pause or queued codes concern: the site named (the login
-   * page's), else, when the device's codes are all of one site (always so with one router), that one with no
-   * router asked; codes at several sites (the same phone at two branches): the one router that sees the device
-   * at the address it had there. Undefined: no site to narrow to (the device's newest voucher decides).
-   */
-  ofDevice(mac: string, site: string | number | undefined): Promise<number | undefined>;
-}
-
 /** The site a voucher row belongs to (a row from before sites, or of a removed site, is default's). */
 export const siteIdOf = (row: { site_id?: number | null }): number =>
   row.site_id == null ? DEFAULT_SITE.id : Number(row.site_id);
 
-export function createSelfSites(db: Knex, src: SelfSitesSource): SelfSites {
+export type SelfSites = ReturnType<typeof createSelfSites>;
+
+export function createSelfSites(db: Knex, src: SelfSitesSource) {
   const get = (id: number): SelfSite | undefined => (id === DEFAULT_SITE.id ? src.main : src.stack(id));
   const need = (id: number | null | undefined): SelfSite => {
     const s = get(id == null ? DEFAULT_SITE.id : Number(id));
@@ -72,11 +55,22 @@ export function createSelfSites(db: Knex, src: SelfSitesSource): SelfSites {
   return {
     main: src.main,
     get,
+    /** get(), or the customer's "not reachable" when this server does not drive that site's router now. */
     require: need,
-    async resolve(input, knownSite) {
+    /** The site serving a redemption: named, else seen, else the voucher's own (`knownSite`). */
+    async resolve(
+      input: { code: string; mac: string; ip: string; site?: string | number },
+      knownSite: number | null,
+    ) {
       return need((await findDriver(db, src.drivers, input, knownSite)).site.id);
     },
-    async ofDevice(mac, site) {
+    /**
+     * The site whose vouchers a device's status page, pause or queued codes concern: the site named (the login
+     * page's), else, when the device's codes are all of one site (always so with one router), that one with no
+     * router asked; codes at several sites (the same phone at two branches): the one router that sees the device
+     * at the address it had there. Undefined: no site to narrow to (the device's newest voucher decides).
+     */
+    async ofDevice(mac: string, site: string | number | undefined): Promise<number | undefined> {
       if (site !== undefined && site !== '') return (await findSite(db, site)).id;
       if (src.drivers.all().length <= 1) return undefined;
       const rows = (await db('voucher_devices as d')

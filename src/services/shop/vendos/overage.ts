@@ -8,8 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { AppError } from '../../../domain/errors';
-import { coinsForOverage, isCappedWaiting, type Coin, type OverageOffer } from '../../../domain/overage';
-import type { Profile } from '../../../domain/profile-types';
+import { coinsForOverage, isCappedWaiting, type Coin } from '../../../domain/overage';
 import { formatBytes, formatMoney } from '../../../domain/units';
 import { maskCode } from '../../../lib/logger';
 import type { ShopDeps } from '../../deps';
@@ -20,20 +19,8 @@ import type { SessionRow, VendoRow } from './store';
 import type { FinishResult } from './types';
 import { reloginDevice, sum, type VendoPortalDeps } from './window';
 
-/** A device's voucher waiting at its cap, with the extra data its plan sells. */
-interface WaitingVoucher {
-  row: VoucherRow;
-  profile: Profile;
-  profileName: string;
-  offer: OverageOffer;
-}
-
-/** The voucher `row` when it waits at its cap now (its plan sells extra data); undefined otherwise. */
-export async function waitingAtCap(
-  deps: ShopDeps,
-  row: VoucherRow,
-  now: number,
-): Promise<WaitingVoucher | undefined> {
+/** The voucher `row` when it waits at its cap now, with the extra data its plan sells; undefined otherwise. */
+export async function waitingAtCap(deps: ShopDeps, row: VoucherRow, now: number) {
   const p = (await deps.db('profiles').where({ id: row.profile_id }).first('name', 'spec')) as
     { name: string; spec: string } | undefined;
   if (!p) return undefined;
@@ -61,7 +48,7 @@ export async function extraDataOfWindow(
 export async function finishOverage(
   p: VendoPortalDeps,
   w: { s: SessionRow; vendo: VendoRow; coins: Coin[]; now: number },
-  waiting: WaitingVoucher,
+  waiting: NonNullable<Awaited<ReturnType<typeof waitingAtCap>>>,
   claim: (trx: Knex, ids: number[], voucherId: number) => Promise<void>,
 ): Promise<FinishResult> {
   const { db, clock, log } = p.deps;

@@ -9,6 +9,17 @@ import type { VoucherRow } from '../vouchers/types';
 
 type Running = Pick<VoucherRow, 'id' | 'extra_bytes'>;
 
+/** A second code used up on the running voucher `first` of its device (a top-up, extra data), at `at`. */
+export interface SecondCode {
+  first: Pick<VoucherRow, 'id'>;
+  second: Pick<VoucherRow, 'id'>;
+  /** Masked code of the first, for the second's end reason. */
+  firstLabel: string;
+  at: number;
+  /** The site where it was used: a roaming second code becomes that site's (its sale is counted there). */
+  siteId?: number;
+}
+
 /** Another writer changed one of the two vouchers of a top-up in between; the caller reads again. */
 export class TopUpRaced extends Error {
   constructor() {
@@ -47,25 +58,9 @@ export async function takeBackExtraData(db: Knex, row: Running, bytes: number, a
  */
 export async function addDataCode(
   db: Knex,
-  t: {
-    first: Running;
-    second: Pick<VoucherRow, 'id'>;
-    /** Masked code of the first, for the second's end reason. */
-    firstLabel: string;
-    bytes: number;
-    at: number;
-    /** The site where it was used: a roaming code becomes that site's (its sale is counted there). */
-    siteId?: number;
-  },
+  t: SecondCode & { first: Running; bytes: number },
 ): Promise<void> {
-  const consumed = await consumeSecondCode(
-    db,
-    t.second.id,
-    t.first.id,
-    `data added to ${t.firstLabel}`,
-    t.at,
-    t.siteId,
-  );
+  const consumed = await consumeSecondCode(db, t, `data added to ${t.firstLabel}`);
   const credited = await addExtraData(db, t.first, t.bytes, t.at);
   if (!consumed || !credited) throw new TopUpRaced();
 }
@@ -75,25 +70,18 @@ export async function addDataCode(
  * sold now (`activated_at`), `topped_up_into` the first, in the caller's transaction. False when it is no longer
  * unused (or was kept for a device meanwhile).
  */
-export async function consumeSecondCode(
-  db: Knex,
-  secondId: number,
-  firstId: number,
-  reason: string,
-  at: number,
-  siteId?: number,
-): Promise<boolean> {
+export async function consumeSecondCode(db: Knex, t: SecondCode, reason: string): Promise<boolean> {
   const n = await db('vouchers')
-    .where({ id: secondId, status: 'unused' })
+    .where({ id: t.second.id, status: 'unused' })
     .whereNull('queued_mac')
     .update({
       status: 'expired',
-      activated_at: at,
-      ended_at: at,
+      activated_at: t.at,
+      ended_at: t.at,
       end_reason: reason.slice(0, 64),
-      topped_up_into: firstId,
-      ...(siteId !== undefined ? { site_id: siteId } : {}),
-      updated_at: at,
+      topped_up_into: t.first.id,
+      ...(t.siteId !== undefined ? { site_id: t.siteId } : {}),
+      updated_at: t.at,
     });
   return n === 1;
 }

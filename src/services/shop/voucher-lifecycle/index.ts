@@ -21,7 +21,7 @@ import type { Profile } from '../../../domain/profiles';
 import * as voucherDevices from '../voucher-devices';
 import { expiresAtFor } from '../../../domain/profile-row';
 import type { VoucherRow } from '../vouchers/types';
-import { consumeSecondCode, TopUpRaced } from './extra-data';
+import { consumeSecondCode, TopUpRaced, type SecondCode } from './extra-data';
 
 export * from './transitions';
 export * from './router-logins';
@@ -37,32 +37,19 @@ export * from './extra-data';
  */
 export async function addTopUp(
   db: Knex,
-  t: {
+  t: SecondCode & {
     first: Pick<
       VoucherRow,
       'id' | 'activated_at' | 'staff' | 'extra_seconds' | 'extra_bytes' | 'extra_fup_bytes'
     >;
     firstProfile: Profile;
-    second: Pick<VoucherRow, 'id'>;
-    /** Masked code of the first, for the second's end reason. */
-    firstLabel: string;
     added: { seconds: number; capBytes: number; fupBytes: number };
-    at: number;
-    /** The site where it was used: a roaming second code becomes that site's (its sale is counted there). */
-    siteId?: number;
   },
 ): Promise<{ extraSeconds: number; extraBytes: number; extraFupBytes: number }> {
   const extraSeconds = t.first.extra_seconds + t.added.seconds;
   const extraBytes = Number(t.first.extra_bytes ?? 0) + t.added.capBytes;
   const extraFupBytes = Number(t.first.extra_fup_bytes ?? 0) + t.added.fupBytes;
-  const consumed = await consumeSecondCode(
-    db,
-    t.second.id,
-    t.first.id,
-    `added to ${t.firstLabel}`,
-    t.at,
-    t.siteId,
-  );
+  const consumed = await consumeSecondCode(db, t, `added to ${t.firstLabel}`);
   const credited = await db('vouchers')
     .where({ id: t.first.id, status: 'active', extra_seconds: t.first.extra_seconds })
     .update({

@@ -8,10 +8,9 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertedId } from '../../../db/knex';
 import { generateCodes } from '../../../domain/codes';
-import type { CodeStyle } from '../../../domain/code-style';
 import { ValidationError, AppError, CreditLimitError } from '../../../domain/errors';
 import { checkPrice, formatMoney, parseLimitRate } from '../../../domain/units';
-import { DEFAULT_CARD_DESIGN, parseCardDesign, type CardDesign } from '../../../domain/cards';
+import { DEFAULT_CARD_DESIGN, parseCardDesign } from '../../../domain/cards';
 import { siteOf, type SiteDeps } from '../../deps';
 import { findSite } from '../../business/sites/lookup';
 import { assertNotArchived, assertSoldAsVoucher } from '../profiles/billing';
@@ -22,24 +21,7 @@ import { lockAccount, resellerBalance } from '../accounts/reseller-ledger';
 import type { GenerateInput, ProfileRecord } from '../../types';
 import { codeStyleFor, newPassword } from './code-style';
 
-interface GeneratePlan {
-  profile: ProfileRecord;
-  count: number;
-  /** The shop's code style with the batch's overrides, checked against the guessing floor. */
-  style: CodeStyle;
-  price: number;
-  rateUp: number;
-  rateDown: number;
-  staff: boolean;
-  note: string | null;
-  design: CardDesign;
-  /** The site whose router gets the users; null for a roaming batch (every site). */
-  siteId: number | null;
-  /** The account whose batch it is (null: the owner's), and a reseller's wholesale price per voucher. */
-  accountId: number | null;
-  wholesale: number | null;
-  creditLimit: number | null;
-}
+type GeneratePlan = Awaited<ReturnType<typeof planBatch>>;
 
 const INSERT_CHUNK = 500;
 const MAX_NOTE = 200;
@@ -61,7 +43,7 @@ export async function planBatch(
   input: GenerateInput,
   profile: ProfileRecord,
   account?: ActingAccount,
-): Promise<GeneratePlan> {
+) {
   if (account) assertMaySell(account, input, profile);
   assertSoldAsVoucher(profile);
   assertNotArchived(profile, 'vouchers cannot be made for it');
@@ -88,6 +70,7 @@ export async function planBatch(
   return {
     profile,
     count: input.count,
+    /** The shop's code style with the batch's overrides, checked against the guessing floor. */
     style,
     price,
     rateUp,
@@ -95,7 +78,9 @@ export async function planBatch(
     staff,
     note,
     design,
+    /** The site whose router gets the users; null for a roaming batch (every site). */
     siteId,
+    /** The account whose batch it is (null: the owner's), and a reseller's wholesale price per voucher. */
     accountId: account?.id ?? null,
     wholesale: account?.role === 'reseller' ? wholesaleCentavos(price, account.commissionBp) : null,
     creditLimit: account?.role === 'reseller' ? account.creditLimit : null,

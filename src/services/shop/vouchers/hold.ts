@@ -21,22 +21,10 @@ interface HeldRow {
 }
 
 /** An unused code kept for a device: the device, the code it starts after (null: none recorded), since when. */
-export interface QueuedView {
-  device: string;
-  afterCode: string | null;
-  /** The code it starts after is running still; else the customer starts it (the status page's button). */
-  afterRunning: boolean;
-  since: number | null;
-}
+export type QueuedView = NonNullable<Awaited<ReturnType<typeof queuedView>>>;
 
 /** A paused code: since when, by which device, when the pause ends by itself (null: never), pauses left. */
-export interface PausedView {
-  since: number;
-  device: string | null;
-  endsAt: number | null;
-  /** Pauses it may still take in 24 hours (null: its plan sets no number). */
-  pausesLeft: number | null;
-}
+export type PausedView = NonNullable<Awaited<ReturnType<typeof pausedView>>>;
 
 /** An unused code kept for a device: sold, neither stock nor a card to print again. */
 const isQueued = (row: Pick<HeldRow, 'status' | 'queued_mac'>): boolean =>
@@ -53,7 +41,7 @@ export const forSale =
 export const forSaleSql = (alias: string) => `${alias}.status = 'unused' AND ${alias}.queued_mac IS NULL`;
 
 /** The queue a code waits in, or null when it is not queued. */
-export async function queuedView(db: Knex, row: HeldRow): Promise<QueuedView | null> {
+export async function queuedView(db: Knex, row: HeldRow) {
   if (!isQueued(row)) return null;
   const after =
     row.queued_after == null
@@ -63,6 +51,7 @@ export async function queuedView(db: Knex, row: HeldRow): Promise<QueuedView | n
   return {
     device: row.queued_mac as string,
     afterCode: after?.code ?? null,
+    /** The code it starts after is running still; else the customer starts it (the status page's button). */
     afterRunning: after?.status === 'active',
     since: row.queued_at == null ? null : Number(row.queued_at),
   };
@@ -85,18 +74,14 @@ export async function pausesLeft(
 }
 
 /** The pause a running code is in, or null. */
-export async function pausedView(
-  db: Knex,
-  row: HeldRow,
-  profile: Profile,
-  now: number,
-): Promise<PausedView | null> {
+export async function pausedView(db: Knex, row: HeldRow, profile: Profile, now: number) {
   if (row.status !== 'active' || row.paused_at == null) return null;
   const since = Number(row.paused_at);
   return {
     since,
     device: row.paused_mac ?? null,
     endsAt: pauseEndsAt(profile, since),
+    /** Pauses it may still take in 24 hours (null: its plan sets no number). */
     pausesLeft: await pausesLeft(db, row.id, profile, now),
   };
 }

@@ -13,8 +13,8 @@ import {
   type SheetInclude,
   type SheetLayout,
 } from '../../../domain/cards';
-import { cardLines, sheetGeometry, type CardLines, type SheetGeometry } from '../../../domain/card-layout';
-import { cardColours, type CardColours, type CardTemplate } from '../../../domain/card-template';
+import { cardLines, sheetGeometry, type SheetGeometry } from '../../../domain/card-layout';
+import { cardColours, type CardColours } from '../../../domain/card-template';
 import type { CardLinkTarget } from './card-link';
 import { translator, type Translator } from '../../../i18n';
 import type { PrintableSheet } from './sheet';
@@ -25,13 +25,6 @@ export interface SheetChoice {
   include: SheetInclude;
   design: CardDesign;
   from: number;
-}
-
-interface ToolbarLink {
-  value: string;
-  label: string;
-  href: string;
-  current: boolean;
 }
 
 interface SheetPageOptions {
@@ -45,26 +38,6 @@ interface SheetPageOptions {
   standalone?: boolean;
   printScript?: string;
   cardStyles?: string;
-}
-
-/** How every card of a sheet looks: views/sheets/_card.ejs reads it. */
-interface CardLook {
-  template: CardTemplate;
-  colours: CardColours;
-  lines: CardLines;
-  /** The header's words (the headline, else the shop's name when the logo is on; '' for none). */
-  headline: string;
-  /** The logo image (a safe data: URL) when the design prints it, else null. */
-  logo: string | null;
-  wifi: string;
-  hint: string;
-  footer: string;
-  /** The card's fixed words in its language: the labels before the WiFi name and the password. */
-  words: { wifi: string; password: string };
-  /** A4: the code under the QR code, the card's whole width (a long code). */
-  codeWide: boolean;
-  /** The CSS custom properties public/css/cards.css sizes and colours the cards with. */
-  style: string;
 }
 
 /** What the customer is told to do, by where the QR code leads (or without one). */
@@ -109,17 +82,23 @@ export function cardLook(input: CardsInput, layout: SheetLayout) {
   };
   const geo = sheetGeometry(layout, t, texts);
   const colours = cardColours(t, layout);
-  const look: CardLook = {
+  /** How every card of a sheet looks: views/sheets/_card.ejs reads it. */
+  const look = {
     template: t,
     colours,
     lines: cardLines(t, texts),
+    /** The header's words (the headline, else the shop's name when the logo is on; '' for none). */
     headline,
+    /** The logo image (a safe data: URL) when the design prints it, else null. */
     logo,
     wifi: input.wifi,
     hint,
     footer: t.footer,
+    /** The card's fixed words in its language: the labels before the WiFi name and the password. */
     words: { wifi: say('card.wifi'), password: say('card.password') },
+    /** A4: the code under the QR code, the card's whole width (a long code). */
     codeWide: geo.codeWide,
+    /** The CSS custom properties public/css/cards.css sizes and colours the cards with. */
     style: styleOf(geo, colours, t.background !== '#ffffff' && layout === 'a4'),
   };
   const cards = input.cards.map((c, i) => ({
@@ -173,7 +152,7 @@ export function sheetPageLocals(sheet: PrintableSheet, layout: SheetLayout, opts
   const now: SheetChoice = { layout, include: sheet.include, design: sheet.design, from: sheet.part.from };
   const { part } = sheet;
   const href = (c: Partial<SheetChoice>) => (opts.hrefFor ? opts.hrefFor({ ...now, ...c }) : '');
-  const link = (value: string, label: string, c: Partial<SheetChoice>, current: boolean): ToolbarLink => ({
+  const link = (value: string, label: string, c: Partial<SheetChoice>, current: boolean) => ({
     value,
     label,
     href: href(c),

@@ -24,21 +24,7 @@ import { DEFAULT_SITE_ID, type SiteService } from '../../business/sites/types';
 import { shopName } from '../../business/settings';
 import { translator } from '../../../i18n';
 
-export interface SheetCard {
-  code: string;
-  printedCode: string;
-  profile: string;
-  price: string;
-  validity: string;
-  /** `↓ 2 Mbps ↑ 1 Mbps`. */
-  speed: string;
-  /** The plan's data allowance (`1 GB`), null without one. */
-  data: string | null;
-  /** The voucher's own password when it has one apart from its code, else null. */
-  password: string | null;
-  /** What the QR code opens (cardLink). */
-  link: string;
-}
+export type SheetCard = ReturnType<typeof sheetCard>;
 
 /**
  * A plan's time as the card prints it, in the card's language: online time (it counts only while the phone is
@@ -56,16 +42,20 @@ export function sheetCard(
   profile: Profile,
   target: CardLinkTarget,
   lang: CardLanguage = 'en',
-): SheetCard {
+) {
   return {
     code: v.code,
     printedCode: formatCodeForPrint(v.code),
+    /** The voucher's own password when it has one apart from its code, else null. */
     password: v.password || null,
     profile: v.profile,
     price: v.staff && v.price === 0 ? 'STAFF' : formatMoney(v.price),
     validity: cardValidity(v, profile, lang),
+    /** `↓ 2 Mbps ↑ 1 Mbps`. */
     speed: speedLine(formatRateHuman(v.rateDown), formatRateHuman(v.rateUp)),
+    /** The plan's data allowance (`1 GB`), null without one. */
     data: profile.dataCapBytes ? formatBytes(profile.dataCapBytes) : null,
+    /** What the QR code opens (cardLink). */
     link: cardLink(target, v.code, v.password),
   };
 }
