@@ -99,7 +99,7 @@ export function pppProfileMenu(core: SimCore): Menu {
       'idle-timeout': duration,
       'dns-server': ipList,
       'wins-server': ipList,
-      'parent-queue': ref(() => core.state.queues as unknown as Table<Item>, 'none', ''),
+      'parent-queue': ref(() => core.state.queues, 'none', ''),
       'address-list': text,
       comment: text,
     },
