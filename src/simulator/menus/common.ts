@@ -162,6 +162,13 @@ export function targets<T extends Item>(table: Table<T>, args: Args): T[] {
   return table.resolveList(refs);
 }
 
+/** A verb that does `each` to every item it names (`=.id=` or `=numbers=`). */
+export const eachTarget =
+  <T extends Item>(table: Table<T>, each: (item: T) => void): Handler =>
+  (args) => {
+    for (const item of targets(table, args)) each(item);
+  };
+
 /**
  * The items a changing command names, refused as a whole when one of them is dynamic: RouterOS owns those
  * (the hotspot's queues and rules) and changes them only itself.

@@ -11,6 +11,7 @@ import {
   bool,
   ConfigSpec,
   configVerbs,
+  eachTarget,
   FieldParser,
   invalid,
   Menu,
@@ -139,9 +140,7 @@ export function radiusMenu(core: SimCore, counters: RadiusCounterSource): Menu {
     renderConfig,
     {
       ...configVerbs(table, spec, core),
-      'reset-counters': (args) => {
-        for (const i of targets(table, args)) counters.reset(i.id);
-      },
+      'reset-counters': eachTarget(table, (i) => counters.reset(i.id)),
     },
     { monitors: { monitor } },
   );

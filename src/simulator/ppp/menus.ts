@@ -8,6 +8,7 @@ import {
   bool,
   ConfigSpec,
   configVerbs,
+  eachTarget,
   duration,
   FieldParser,
   invalid,
@@ -201,11 +202,7 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
     '/ppp/active',
     table,
     render,
-    {
-      remove: (args) => {
-        for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
-      },
-    },
+    { remove: eachTarget(table, (a) => sessions.end(a, 'disconnected by administrator')) },
     { byName: (a) => a.name },
   );
 }
