@@ -115,7 +115,6 @@ export function radiusMenu(core: SimCore, counters: RadiusCounterSource): Menu {
   const table = core.state.radius;
   const spec: ConfigSpec = {
     defaults: RADIUS_DEFAULTS,
-    noun: 'item',
     fields: {
       service: services,
       address: serverAddress,
