@@ -2,7 +2,7 @@
  * Everything the simulated router holds. Configuration lives in `cfg` (persisted); counters and sessions are
  * runtime fields (lost on reboot, docs/routeros.md "Counters" ✖ runtime-only).
  */
-import { PppState } from './ppp/tables';
+import { type InterfaceCounters, PppState } from './ppp/tables';
 import type { License } from './license';
 import { Item, Table } from './table';
 import {
@@ -82,13 +82,7 @@ export interface LeaseItem extends Item {
   assignedAt: number;
 }
 
-/** An interface's byte and packet counters since boot, from the router's point of view. */
-export interface InterfaceCounters {
-  rxByte: number;
-  txByte: number;
-  rxPacket: number;
-  txPacket: number;
-}
+export type { InterfaceCounters };
 
 export const zeroInterfaceCounters = (): InterfaceCounters => ({
   rxByte: 0,

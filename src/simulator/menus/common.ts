@@ -97,7 +97,7 @@ export const oneOf =
  * docs/routeros.md "Trap categories").
  */
 export const ref =
-  (table: () => Table<Item>, ...extra: string[]): FieldParser =>
+  <T extends Item>(table: () => Table<T>, ...extra: string[]): FieldParser =>
   (v, arg) =>
     extra.includes(v) || table().byNameGet(v) ? v : noMatch(arg);
 
@@ -127,18 +127,19 @@ export function parseConfig(spec: ConfigSpec, args: Args, skip: ReadonlySet<stri
 
 const ADD_SKIP = new Set(['.id', 'numbers', 'place-before', 'copy-from', '.proplist', '.query']);
 
-function checkName(table: Table<Item>, spec: ConfigSpec, name: string | undefined, self?: Item): void {
+type Names = Pick<Table<Item>, 'byNameGet' | 'size'>;
+function checkName(table: Names, spec: ConfigSpec, name: string | undefined, self?: Item): void {
   if (name === undefined || !spec.duplicate) return;
   const other = table.byNameGet(name);
   if (other && other !== self) throw new Trap(spec.duplicate, CATEGORY_FAILURE);
 }
 
-function autoName(table: Table<Item>, prefix: string): string {
+function autoName(table: Names, prefix: string): string {
   for (let n = table.size + 1; ; n++) if (!table.byNameGet(`${prefix}${n}`)) return `${prefix}${n}`;
 }
 
 /** Build a new item's config (no insert): copy-from, defaults, arguments, auto name, checks. */
-function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<string, string> {
+function buildConfig<T extends Item>(table: Table<T>, spec: ConfigSpec, args: Args): Record<string, string> {
   const copyFrom = args.get('copy-from');
   const base =
     copyFrom !== undefined ? { ...resolveOne(table, copyFrom, 'copy-from').cfg } : { ...spec.defaults };
@@ -150,7 +151,7 @@ function buildConfig(table: Table<Item>, spec: ConfigSpec, args: Args): Record<s
   return cfg;
 }
 
-function resolveOne(table: Table<Item>, refText: string, arg: string): Item {
+function resolveOne<T extends Item>(table: Table<T>, refText: string, arg: string): T {
   return table.find(refText) ?? noMatch(arg);
 }
 
@@ -160,6 +161,13 @@ export function targets<T extends Item>(table: Table<T>, args: Args): T[] {
   if (refs === undefined) throw new Trap(msgMissingArgument('numbers'), CATEGORY.missingItem);
   return table.resolveList(refs);
 }
+
+/** A verb that does `each` to every item it names (`=.id=` or `=numbers=`). */
+export const eachTarget =
+  <T extends Item>(table: Table<T>, each: (item: T) => void): Handler =>
+  (args) => {
+    for (const item of targets(table, args)) each(item);
+  };
 
 /**
  * The items a changing command names, refused as a whole when one of them is dynamic: RouterOS owns those
@@ -172,14 +180,18 @@ export function changeableTargets<T extends Item>(table: Table<T>, args: Args, n
 }
 
 /** add/set/remove/enable/disable/comment/move for a config menu. */
-export function configVerbs(
-  table: Table<Item>,
+export function configVerbs<T extends Item>(
+  table: Table<T>,
   spec: ConfigSpec,
   core: SimCore,
-  create: (id: string, cfg: Record<string, string>) => Item = (id, cfg) => ({ id, cfg }),
+  create: (id: string, cfg: Record<string, string>) => T = (id, cfg) => ({ id, cfg }) as T,
 ): Record<string, Handler> {
   const setSkip = new Set([...ADD_SKIP]);
-  const changeable = (args: Args): Item[] => changeableTargets(table, args, spec.noun);
+  const changeable = (args: Args): T[] => changeableTargets(table, args, spec.noun);
+  const setAll = (args: Args, changes: Record<string, string>): void => {
+    for (const item of changeable(args)) table.update(item, changes);
+    core.configChanged();
+  };
   return {
     add: (args) => {
       const cfg = buildConfig(table, spec, args);
@@ -207,9 +219,9 @@ export function configVerbs(
       for (const item of changeable(args)) table.remove(item);
       core.configChanged();
     },
-    enable: (args) => setAll(table, changeable(args), { disabled: 'false' }, core),
-    disable: (args) => setAll(table, changeable(args), { disabled: 'true' }, core),
-    comment: (args) => setAll(table, changeable(args), { comment: args.get('comment') ?? '' }, core),
+    enable: (args) => setAll(args, { disabled: 'false' }),
+    disable: (args) => setAll(args, { disabled: 'true' }),
+    comment: (args) => setAll(args, { comment: args.get('comment') ?? '' }),
     move: (args) => {
       const dest = args.get('destination');
       table.move(changeable(args), dest !== undefined ? resolveOne(table, dest, 'destination') : undefined);
@@ -222,7 +234,12 @@ export function configVerbs(
  * `unset`: a property goes back to its default, or is gone when it has none. `fixed` (the rule's `chain`, an
  * item's `name`) cannot be unset.
  */
-export function unsetToDefault(table: Table<Item>, spec: ConfigSpec, core: SimCore, fixed: string): Handler {
+export function unsetToDefault<T extends Item>(
+  table: Table<T>,
+  spec: ConfigSpec,
+  core: SimCore,
+  fixed: string,
+): Handler {
   return (args) => {
     const name = args.get('value-name');
     if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
@@ -254,11 +271,6 @@ export function resetCounterVerbs<T extends Item>(
     'reset-counters': (args) => resetAll(targets(table, args)),
     'reset-counters-all': () => resetAll([...table.list]),
   };
-}
-
-function setAll(table: Table<Item>, items: Item[], changes: Record<string, string>, core: SimCore): void {
-  for (const item of items) table.update(item, changes);
-  core.configChanged();
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '../messages';
 import type { Row } from '../query';
 import { FILTER_DEFAULTS, FilterItem, HOTSPOT_PLACEHOLDER_COMMENT, RouterState } from '../state';
-import type { Item, Table } from '../table';
+import type { Table } from '../table';
 import { ipToInt, normaliseMac, parseDuration, parsePrefix } from '../values';
 import {
   bool,
@@ -183,7 +183,7 @@ export function filterSpec(state: RouterState): ConfigSpec {
 /** Fields printed after the matchers, in RouterOS's order. */
 const TAIL = new Set(['log', 'log-prefix', 'disabled', 'comment']);
 
-export function renderFilter(f: FilterItem): Row {
+function renderFilter(f: FilterItem): Row {
   const c = f.cfg;
   const row: Row = { '.id': f.id, chain: c.chain, action: c.action };
   for (const [k, v] of Object.entries(c)) if (!TAIL.has(k) && k !== 'chain' && k !== 'action') row[k] = v;
@@ -201,25 +201,28 @@ export function renderFilter(f: FilterItem): Row {
 }
 
 export function filterMenu(core: SimCore): Menu {
-  const table = core.state.filters;
-  const generic = table as unknown as Table<Item>;
   const spec = filterSpec(core.state);
-  const verbs = configVerbs(
-    generic,
-    spec,
-    core,
-    (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
-  );
-  return tableMenu('/ip/firewall/filter', table, renderFilter, {
-    ...verbs,
-    unset: unsetToDefault(generic, spec, core, 'chain'),
-    ...ruleCounterVerbs(table),
-  });
+  const unset = unsetToDefault(core.state.filters, spec, core, 'chain');
+  return ruleMenu('/ip/firewall/filter', core.state.filters, spec, core, { unset });
 }
 
-/** `reset-counters` and `reset-counters-all` of a rule list (filter, NAT): its rules' bytes and packets back to 0. */
-export const ruleCounterVerbs = (table: Table<FilterItem>): Record<string, Handler> =>
-  resetCounterVerbs(table, (f) => Object.assign(f, { bytes: 0, packets: 0 }));
+/**
+ * A rule list (filter, NAT): its verbs, `more`, and `reset-counters` and `reset-counters-all` putting its rules'
+ * bytes and packets back to 0.
+ */
+export function ruleMenu(
+  path: string,
+  table: Table<FilterItem>,
+  spec: ConfigSpec,
+  core: SimCore,
+  more: Record<string, Handler> = {},
+): Menu {
+  return tableMenu(path, table, renderFilter, {
+    ...configVerbs(table, spec, core, (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 })),
+    ...more,
+    ...resetCounterVerbs(table, (f) => Object.assign(f, { bytes: 0, packets: 0 })),
+  });
+}
 
 // ---- dynamic rules ---------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import type { Row } from '../query';
 import type { Hotspot } from '../sessions';
 import type { ActiveItem, CookieItem, HostItem } from '../state';
 import { formatDuration, formatSeconds } from '../values';
-import { Menu, SimCore, tableMenu, targets } from './common';
+import { eachTarget, Menu, SimCore, tableMenu } from './common';
 import { counterFields } from './hotspot';
 
 /**
@@ -54,9 +54,7 @@ export function activeMenu(
       });
       if (session instanceof Promise) return session.then(() => undefined);
     },
-    remove: (args) => {
-      for (const a of targets(active, args)) hotspot.logout(a);
-    },
+    remove: eachTarget(active, (a) => hotspot.logout(a)),
   });
 }
 
@@ -79,9 +77,7 @@ export function hostMenu(core: SimCore, hotspot: Hotspot): Menu {
     dynamic: 'true',
   });
   return tableMenu('/ip/hotspot/host', hosts, render, {
-    remove: (args) => {
-      for (const h of targets(hosts, args)) hotspot.removeHost(h);
-    },
+    remove: eachTarget(hosts, (h) => hotspot.removeHost(h)),
   });
 }
 
@@ -102,11 +98,7 @@ export function cookieMenu(core: SimCore): Menu {
     '/ip/hotspot/cookie',
     cookies,
     render,
-    {
-      remove: (args) => {
-        for (const c of targets(cookies, args)) cookies.remove(c);
-      },
-    },
+    { remove: eachTarget(cookies, (c) => cookies.remove(c)) },
     { rows: () => cookies.list.filter((c) => c.expiresAt > core.now()).map(render) },
   );
 }

@@ -196,7 +196,6 @@ function renderUser(u: UserItem): Row {
 
 export function userMenu(core: SimCore): Menu {
   const users = core.state.users;
-  const generic = users as unknown as Table<Item>;
   const spec: ConfigSpec = {
     defaults: { server: 'all', password: '', profile: 'default', disabled: 'false', comment: '' },
     duplicate: MSG_DUPLICATE_USER,
@@ -220,7 +219,7 @@ export function userMenu(core: SimCore): Menu {
     counters: zeroCounters(),
   });
   return tableMenu('/ip/hotspot/user', users, renderUser, {
-    ...configVerbs(generic, spec, core, create),
+    ...configVerbs(users, spec, core, create),
     'reset-counters': (args) => {
       for (const u of targets(users, args)) {
         u.uptime = 0;

@@ -5,17 +5,8 @@
  * and the NAT actions and their `to-addresses`/`to-ports` are added.
  */
 import { CATEGORY_FAILURE, MSG_FILTER_PORTS_NEED_PROTOCOL, Trap } from '../messages';
-import type { FilterItem } from '../state';
-import type { Item, Table } from '../table';
-import { ConfigSpec, configVerbs, invalid, Menu, oneOf, SimCore, tableMenu } from './common';
-import {
-  addressOrRange,
-  filterSpec,
-  portProtocol,
-  portRange,
-  renderFilter,
-  ruleCounterVerbs,
-} from './firewall';
+import { ConfigSpec, invalid, Menu, oneOf, SimCore } from './common';
+import { addressOrRange, filterSpec, portProtocol, portRange, ruleMenu } from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
 const NAT_ACTIONS = [
@@ -56,17 +47,6 @@ function natSpec(core: SimCore): ConfigSpec {
 }
 
 export function natMenu(core: SimCore): Menu {
-  const table = core.state.nat;
-  const generic = table as unknown as Table<Item>;
-  const verbs = configVerbs(
-    generic,
-    natSpec(core),
-    core,
-    (id, cfg) => ({ id, cfg, bytes: 0, packets: 0 }) as FilterItem,
-  );
   // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
-  return tableMenu('/ip/firewall/nat', table, renderFilter, {
-    ...verbs,
-    ...ruleCounterVerbs(table),
-  });
+  return ruleMenu('/ip/firewall/nat', core.state.nat, natSpec(core), core);
 }

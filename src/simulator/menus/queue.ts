@@ -13,7 +13,7 @@ import {
 } from '../messages';
 import type { Row } from '../query';
 import { newQueueRuntime, QueueItem } from '../state';
-import type { Item, Table } from '../table';
+import type { Table } from '../table';
 import { normaliseDuration, normaliseRatePair, normaliseTarget, parsePair, parseRate } from '../values';
 import {
   bool,
@@ -84,7 +84,7 @@ function checkLimits(cfg: Record<string, string>): void {
   if (max[1] > 0 && at[1] > max[1]) throw new Trap(msgLimitAboveMax('download'), CATEGORY_FAILURE);
 }
 
-function queueSpec(queues: () => Table<Item>): ConfigSpec {
+function queueSpec(queues: () => Table<QueueItem>): ConfigSpec {
   return {
     defaults: QUEUE_DEFAULTS,
     duplicate: MSG_DUPLICATE_QUEUE,
@@ -187,15 +187,9 @@ function checkNoLoop(table: Table<QueueItem>, item: QueueItem, changes: Record<s
 
 export function queueMenu(core: SimCore): Menu {
   const table = core.state.queues;
-  const generic = table as unknown as Table<Item>;
-  const spec = queueSpec(() => generic);
+  const spec = queueSpec(() => table);
   // New queues start at zero (docs/routeros.md "Counters").
-  const verbs = configVerbs(
-    generic,
-    spec,
-    core,
-    (id, cfg) => ({ id, cfg, ...newQueueRuntime() }) as QueueItem,
-  );
+  const verbs = configVerbs(table, spec, core, (id, cfg) => ({ id, cfg, ...newQueueRuntime() }));
   return tableMenu(
     '/queue/simple',
     table,

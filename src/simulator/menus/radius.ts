@@ -11,6 +11,7 @@ import {
   bool,
   ConfigSpec,
   configVerbs,
+  eachTarget,
   FieldParser,
   invalid,
   Menu,
@@ -114,7 +115,6 @@ export function radiusMenu(core: SimCore, counters: RadiusCounterSource): Menu {
   const table = core.state.radius;
   const spec: ConfigSpec = {
     defaults: RADIUS_DEFAULTS,
-    noun: 'item',
     fields: {
       service: services,
       address: serverAddress,
@@ -139,9 +139,7 @@ export function radiusMenu(core: SimCore, counters: RadiusCounterSource): Menu {
     renderConfig,
     {
       ...configVerbs(table, spec, core),
-      'reset-counters': (args) => {
-        for (const i of targets(table, args)) counters.reset(i.id);
-      },
+      'reset-counters': eachTarget(table, (i) => counters.reset(i.id)),
     },
     { monitors: { monitor } },
   );

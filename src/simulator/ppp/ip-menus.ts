@@ -26,7 +26,7 @@ import {
   text,
 } from '../menus/common';
 import type { Row } from '../query';
-import type { Item, Table } from '../table';
+import type { Item } from '../table';
 import { formatDateTime } from '../log';
 import { formatPrefix, formatSeconds, ipToInt, parseDuration, parsePrefix } from '../values';
 import { withRenames } from './menus';
@@ -97,7 +97,6 @@ const listAddress: FieldParser = (v, arg) => {
 
 export function addressListMenu(core: SimCore): Menu {
   const table = core.state.ppp.addressLists;
-  const generic = table as unknown as Table<Item>;
   const spec: ConfigSpec = {
     defaults: { disabled: 'false', comment: '' },
     noun: 'entry',
@@ -115,7 +114,7 @@ export function addressListMenu(core: SimCore): Menu {
       comment: text,
     },
   };
-  const verbs = configVerbs(generic, spec, core, (id, cfg) => {
+  const verbs = configVerbs(table, spec, core, (id, cfg) => {
     const seconds = Number(cfg.timeout ?? 0);
     const { timeout: _t, dynamic, ...rest } = cfg;
     const item: AddressListItem = { id, cfg: rest, createdAt: core.now() };

@@ -8,6 +8,7 @@ import {
   bool,
   ConfigSpec,
   configVerbs,
+  eachTarget,
   duration,
   FieldParser,
   invalid,
@@ -99,7 +100,7 @@ export function pppProfileMenu(core: SimCore): Menu {
       'idle-timeout': duration,
       'dns-server': ipList,
       'wins-server': ipList,
-      'parent-queue': ref(() => core.state.queues as unknown as Table<Item>, 'none', ''),
+      'parent-queue': ref(() => core.state.queues, 'none', ''),
       'address-list': text,
       comment: text,
     },
@@ -201,11 +202,7 @@ export function pppActiveMenu(core: SimCore, sessions: PppSessions): Menu {
     '/ppp/active',
     table,
     render,
-    {
-      remove: (args) => {
-        for (const a of targets(table, args)) sessions.end(a, 'disconnected by administrator');
-      },
-    },
+    { remove: eachTarget(table, (a) => sessions.end(a, 'disconnected by administrator')) },
     { byName: (a) => a.name },
   );
 }

@@ -75,8 +75,8 @@ export const PPP_AAA_DEFAULTS: Record<string, string> = {
   'enable-ipv6-accounting': 'false',
 };
 
-/** A dynamic interface's byte and packet counters (the shape of the router's other interface counters). */
-export interface PppCounters {
+/** An interface's byte and packet counters since boot, from the router's point of view (a PPP session's too). */
+export interface InterfaceCounters {
   rxByte: number;
   txByte: number;
   rxPacket: number;
@@ -110,7 +110,7 @@ export interface PppActiveItem extends Item {
   radius?: { classes: Buffer[]; interimInterval?: number };
   settings: PppSettings;
   /** Counters of the dynamic `<pppoe-NAME>` interface, from the router's side (rx = the subscriber's upload). */
-  counters: PppCounters;
+  counters: InterfaceCounters;
   /** bits/s of the last traffic, current until `rateUntil`. */
   rate: [number, number];
   rateUntil: number;

@@ -173,16 +173,10 @@ export class RadiusIncoming {
       ...state.radius.list.map((e) => nasAddress(e.cfg, listenHost)),
     ]);
     if (nasIp !== undefined && !ours.has(String(nasIp))) return 'NAS-Identification-Mismatch';
-    const user = attr(req, 'User-Name');
-    const id = attr(req, 'Acct-Session-Id');
-    const ip = attr(req, 'Framed-IP-Address');
-    if (user === undefined && id === undefined && ip === undefined) return 'Missing-Attribute';
+    const named = NAMING.map((n) => attr(req, n));
+    if (named.every((v) => v === undefined)) return 'Missing-Attribute';
     const sessions = state.active.list.filter(
-      (s) =>
-        eligible(s) &&
-        (user === undefined || s.user === user) &&
-        (id === undefined || s.acctSessionId === id) &&
-        (ip === undefined || s.ip === ip),
+      (s) => eligible(s) && matches(named, [s.user, s.acctSessionId, s.ip]),
     );
     return sessions.length ? sessions : 'Session-Context-Not-Found';
   }
@@ -195,15 +189,9 @@ export class RadiusIncoming {
     // The NAS checks of sessionsOf: with no hotspot session eligible, only a request that passes them and names
     // a session gets `Session-Context-Not-Found`.
     if (this.sessionsOf(req, () => false) !== 'Session-Context-Not-Found') return [];
-    const user = attr(req, 'User-Name');
-    const id = attr(req, 'Acct-Session-Id');
-    const ip = attr(req, 'Framed-IP-Address');
+    const named = NAMING.map((n) => attr(req, n));
     return this.deps.state.ppp.active.list.filter(
-      (s) =>
-        eligible(s) &&
-        (user === undefined || s.name === user) &&
-        (id === undefined || s.acctSessionId === id) &&
-        (ip === undefined || s.address === ip),
+      (s) => eligible(s) && matches(named, [s.name, s.acctSessionId, s.address]),
     );
   }
 
@@ -211,6 +199,10 @@ export class RadiusIncoming {
     await this.sync(false);
   }
 }
+
+const NAMING = ['User-Name', 'Acct-Session-Id', 'Framed-IP-Address'];
+const matches = (named: unknown[], own: string[]): boolean =>
+  named.every((v, i) => v === undefined || v === own[i]);
 
 function nak(code: RadiusCode, cause: string): Answer {
   return { code, attributes: [['Error-Cause', cause]] };
