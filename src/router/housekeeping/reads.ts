@@ -4,6 +4,7 @@
  */
 import { parseRouterDuration } from '../../domain/units';
 import type { RosRow } from '../types';
+
 const text = (r: RosRow, k: string): string => r[k] ?? '';
 const flag = (r: RosRow, k: string): boolean => r[k] === 'true' || r[k] === 'yes';
 const whole = (r: RosRow, k: string): number => {
