@@ -6,7 +6,6 @@
  */
 import type { AppConfig } from './config/env';
 import type { Core } from './core';
-import { CalendarJob } from './jobs/calendar';
 import { onReconnect } from './jobs/check-runner';
 import type { Part } from './jobs/parts';
 import { PeriodicJob } from './jobs/periodic';
@@ -27,21 +26,6 @@ export interface DemoPieces {
   subscribers?: DemoSubscribers;
   /** The demo router set up once as `router setup --apply` would (src/demo/router-setup.ts). */
   routerSetup?: DemoRouterSetup;
-}
-
-interface ServerJobs {
-  /** The default site's poll job (src/services/network/site-stack). */
-  usageJob: PeriodicJob;
-  checksJob: PeriodicJob;
-  paymentsJob: PeriodicJob;
-  /** Notifications to the owner: the watch, the sender and the day's sales (src/services/business/notify). */
-  notifier: Notifier;
-  /** Scheduled backups (none when BACKUP_EVERY is off). */
-  backupJob?: CalendarJob;
-  /** Subscribers' invoices: issued at every hour's start (midnight where each subscriber is), and at start. */
-  billingJob: CalendarJob;
-  /** SMS to subscribers (src/services/subscriptions/sms): the outbox filled from the facts and sent, every 15 s; off without a key. */
-  smsJob: PeriodicJob;
 }
 
 /** One SMS round, said in the log when it queued or sent anything (failures are logged by the sender). */
@@ -73,13 +57,16 @@ export function periodicJob(
   return new PeriodicJob(name, seconds, run, log, () => core.clock.now());
 }
 
+type ServerJobs = ReturnType<typeof serverJobs>;
+
 /** The server's jobs on the core's services, not started. */
-export function serverJobs(config: AppConfig, core: Core): ServerJobs {
+export function serverJobs(config: AppConfig, core: Core) {
   const { log, services } = core;
+  // SMS to subscribers (src/services/subscriptions/sms): the outbox filled from the facts and sent; off without a key.
   const smsJob = periodicJob(core, 'sms', 15, () => runSms(core), log.child({ module: 'sms' }));
   return {
-    // The owner's interval from Settings, the shop's settings changed in the terminal reloaded before each run, a
-    // full cycle on every reconnect.
+    // The default site's poll job (src/services/network/site-stack): the owner's interval from Settings, the
+    // shop's settings changed in the terminal reloaded before each run, a full cycle on every reconnect.
     usageJob: core.defaultStack.pollJob!,
     // FastTrack and the like: checked hourly, and at every (re)connect since the router may have been
     // reconfigured or replaced while we were away.
@@ -99,6 +86,7 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
       () => services.payments.poll(),
       log.child({ module: 'payments' }),
     ),
+    // Notifications to the owner: the watch, the sender and the day's sales (src/services/business/notify).
     notifier: new Notifier({
       db: core.db,
       clock: core.clock,
@@ -117,7 +105,7 @@ export function serverJobs(config: AppConfig, core: Core): ServerJobs {
       after: () => smsJob.runNow(),
     }),
     smsJob,
-    // Off the poll: a failing backup is logged and shown, never fatal.
+    // Scheduled backups (none when BACKUP_EVERY is off), off the poll: a failing one is logged and shown, never fatal.
     backupJob: backupSchedule(services.backups, {
       everySeconds: config.backup.everySeconds,
       tz: () => config.tz,

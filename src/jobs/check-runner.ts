@@ -46,20 +46,7 @@ interface CheckRunnerOptions<R> {
   triggers?: CheckTrigger[];
 }
 
-interface CheckRunner<R> {
-  /** Checks now (after a check already running, which may have read the database before a change). */
-  check(reason?: string): Promise<R>;
-  /** Runs `step` when no check (nor another step) runs; no check begins until it has finished. */
-  inTurn<T>(step: () => Promise<T>): Promise<T>;
-  /** A check soon (CHANGE_DELAY_MS), for this reason, while started; one for a burst. Failures go to `failed`. */
-  request(reason: string): void;
-  /** Listens to the triggers and begins the periodic check (the server; the terminal's stacks do not). */
-  start(): void;
-  /** Stops listening and the cadence, drops a check not begun yet, and waits for the checks under way. */
-  stop(): Promise<void>;
-}
-
-export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
+export function createCheckRunner<R>(o: CheckRunnerOptions<R>) {
   // A check that begins reads everything a change asked for before it: the change's own check, not begun yet, is
   // dropped (or it would run later for nothing, perhaps while the router is away, and blank what this one saw).
   const exclusive = oneByOne();
@@ -88,17 +75,22 @@ export function createCheckRunner<R>(o: CheckRunnerOptions<R>): CheckRunner<R> {
   let started = false;
 
   return {
+    /** Checks now (after a check already running, which may have read the database before a change). */
     check: (reason = 'asked for') => turns.check(reason),
-    inTurn: (step) => exclusive(step),
-    request(reason) {
+    /** Runs `step` when no check (nor another step) runs; no check begins until it has finished. */
+    inTurn: <T>(step: () => Promise<T>) => exclusive(step),
+    /** A check soon (CHANGE_DELAY_MS), for this reason, while started; one for a burst. Failures go to `failed`. */
+    request(reason: string) {
       if (started) soon.request(reason);
     },
+    /** Listens to the triggers and begins the periodic check (the server; the terminal's stacks do not). */
     start() {
       if (started) return;
       started = true;
       for (const listen of o.triggers ?? []) unlisten.push(listen((reason) => soon.request(reason)));
       job?.start();
     },
+    /** Stops listening and the cadence, drops a check not begun yet, and waits for the checks under way. */
     async stop() {
       started = false;
       for (const off of unlisten.splice(0)) off();

@@ -111,17 +111,12 @@ export class BillingTally {
     const names = new Map(sites.map((s) => [s.id, s.name]));
     const siteOf = (r: { site_id: unknown; site: string | null }) =>
       names.get(Number(r.site_id)) ?? r.site ?? `site-${Number(r.site_id)}`;
+    const byMethod = [c.payments, c.paymentPesos, c.paymentVoids];
     c.invoicesIssued.reset();
-    c.payments.reset();
-    c.paymentPesos.reset();
-    c.paymentVoids.reset();
+    for (const m of byMethod) m.reset();
     for (const { name: site } of sites) {
       c.invoicesIssued.inc({ site }, 0);
-      for (const method of METHODS) {
-        c.payments.inc({ site, method }, 0);
-        c.paymentPesos.inc({ site, method }, 0);
-        c.paymentVoids.inc({ site, method }, 0);
-      }
+      for (const method of METHODS) for (const m of byMethod) m.inc({ site, method }, 0);
     }
     for (const r of invoices) c.invoicesIssued.inc({ site: siteOf(r) }, Number(r.n ?? 0));
     for (const r of payments) {

@@ -39,16 +39,7 @@ export interface MetricsSources {
   since: number;
 }
 
-export interface Metrics {
-  port: MetricsPort;
-  /** Once the core is open: the scrape's sources. Until then a scrape shows the process and the counts. */
-  readFrom(sources: MetricsSources): void;
-  /** The exposition, in Prometheus' text format (`contentType`). */
-  render(): Promise<string>;
-  contentType: string;
-  /** Stops what samples between scrapes (the event loop's delay): the server stopping. */
-  close(): void;
-}
+export type Metrics = Awaited<ReturnType<typeof createMetrics>>;
 
 /** The fair-use watch aims at 2 s from a crossing to its new speed on the router, 3 s at most. */
 const FUP_ENFORCED_BUCKETS = [0.25, 0.5, 1, 1.5, 2, 2.5, 3, 5, 10, 30];
@@ -224,7 +215,7 @@ function processMetrics(prom: typeof Prom, registry: Prom.Registry): EventLoopLa
   return eventLoopLag(prom, [registry]);
 }
 
-export async function createMetrics(): Promise<Metrics> {
+export async function createMetrics() {
   const prom = await import('prom-client');
   const registry = new prom.Registry();
   const lag = processMetrics(prom, registry);
@@ -236,11 +227,13 @@ export async function createMetrics(): Promise<Metrics> {
   let billing: BillingTally | undefined;
   return {
     port: portOf(m, online),
-    readFrom(s) {
+    /** Once the core is open: the scrape's sources. Until then a scrape shows the process and the counts. */
+    readFrom(s: MetricsSources) {
       sources = s;
       tally = new SalesTally(s.db, s.since, () => s.clock.now());
       billing = new BillingTally(s.db, s.since);
     },
+    /** The exposition, in Prometheus' text format (`contentType`). */
     async render() {
       if (sources && tally) {
         const sites = sources.sites();
@@ -256,6 +249,7 @@ export async function createMetrics(): Promise<Metrics> {
       return registry.metrics();
     },
     contentType: registry.contentType,
+    /** Stops what samples between scrapes (the event loop's delay): the server stopping. */
     close: () => lag.close(),
   };
 }

@@ -22,16 +22,7 @@ export interface SessionChange {
   address?: string;
 }
 
-export interface SessionFollow {
-  /**
-   * Settles once the sessions already there are known (a print sent after the follow, on the same connection:
-   * the router has the follow by then). Never rejects.
-   */
-  readonly ready: Promise<void>;
-  stop(): Promise<void>;
-  /** Rows the router sent on this follow so far (what it costs; the print of the sessions already there is a print's). */
-  readonly rows: number;
-}
+export type SessionFollow = NonNullable<ReturnType<typeof followSessions>>;
 
 const FOLLOWED: Record<SessionKind, { menu: string; proplist: string[]; user: string }> = {
   hotspot: { menu: '/ip/hotspot/active', proplist: ['.id', 'user', 'mac-address', 'address'], user: 'user' },
@@ -53,7 +44,7 @@ export function followSessions(
   kind: SessionKind,
   onChange: (c: SessionChange) => void,
   onEnd: (err: Error) => void,
-): SessionFollow | undefined {
+) {
   if (!router.follow) return undefined;
   const spec = FOLLOWED[kind];
   const known = new Map<string, { user: string; mac?: string }>();
@@ -90,8 +81,13 @@ export function followSessions(
     () => undefined, // logouts of those name their `.id` only
   );
   return {
+    /**
+     * Settles once the sessions already there are known (a print sent after the follow, on the same connection:
+     * the router has the follow by then). Never rejects.
+     */
     ready,
     stop: () => follow.stop(),
+    /** Rows the router sent on this follow so far (its cost; the print of the sessions already there is a print's). */
     get rows() {
       return rows;
     },

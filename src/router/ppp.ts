@@ -56,35 +56,6 @@ export interface PppSessionCounters {
   uptimeSeconds: number;
 }
 
-export interface RouterPpp {
-  profiles(): Promise<PppProfileHave[]>;
-  secrets(): Promise<PppSecretHave[]>;
-  /** The running PPP sessions' names and the addresses they were given. */
-  activeSessions(): Promise<Array<{ name: string; address: string | null }>>;
-  /** The name of the running PPP session holding this address (the address it was given), or null. */
-  sessionAt(address: string): Promise<string | null>;
-  addProfile(attrs: PppAttrs): Promise<string>;
-  setProfile(have: PppProfileHave, attrs: PppAttrs): Promise<void>;
-  removeProfile(have: PppProfileHave): Promise<void>;
-  addSecret(attrs: PppAttrs): Promise<string>;
-  setSecret(have: PppSecretHave, attrs: PppAttrs): Promise<void>;
-  /**
-   * Makes a secret that is not ours ours, in place (an adopted subscriber's): refused unless the change writes
-   * `pisonet` into its comment, so it never changes what stays someone else's.
-   */
-  adoptSecret(have: PppSecretHave, attrs: PppAttrs): Promise<void>;
-  removeSecret(have: PppSecretHave): Promise<void>;
-  /** The running sessions with their byte counters, read in two pipelined prints. */
-  sessions(): Promise<PppSessionCounters[]>;
-  /**
-   * The `max-limit` of each running session's dynamic queue `<pppoe-NAME>`, by session name: the speed the session
-   * took at login, which no later change of its secret or profile reaches.
-   */
-  sessionLimits(): Promise<Map<string, string>>;
-  /** Ends every running session of this name (none: nothing to do). */
-  endSession(name: string): Promise<number>;
-}
-
 function notOurs(what: string, name: string): RouterError {
   return new RouterError(
     'ROUTER_DUPLICATE',
@@ -115,17 +86,21 @@ async function writeAttrs(
   for (const k of unset) await router.command(`${menu}/unset`, { numbers: id, 'value-name': k });
 }
 
-export function createRouterPpp(router: RouterClient): RouterPpp {
+export type RouterPpp = ReturnType<typeof createRouterPpp>;
+
+export function createRouterPpp(router: RouterClient) {
   const profile = ourObjects(router, PROFILE_MENU, 'PPP profile');
   const secret = ourObjects(router, SECRET_MENU, 'PPP secret', SECRET_UNSET_EMPTY);
   return {
     profiles: () => readProfiles(router),
     secrets: () => readSecrets(router),
+    /** The running PPP sessions' names and the addresses they were given. */
     async activeSessions() {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id', 'name', 'address'] });
       return rows.map((r) => ({ name: r.name ?? '', address: r.address || null }));
     },
-    async sessionAt(address) {
+    /** The name of the running PPP session holding this address (the address it was given), or null. */
+    async sessionAt(address: string) {
       // The router filters: one row at most, whatever the number of subscribers online.
       const rows = await router.print(ACTIVE_MENU, {
         proplist: ['name', 'address'],
@@ -138,14 +113,24 @@ export function createRouterPpp(router: RouterClient): RouterPpp {
     removeProfile: profile.remove,
     addSecret: secret.add,
     setSecret: secret.set,
-    async adoptSecret(have, attrs) {
+    /**
+     * Makes a secret that is not ours ours, in place (an adopted subscriber's): refused unless the change writes
+     * `pisonet` into its comment, so it never changes what stays someone else's.
+     */
+    async adoptSecret(have: PppSecretHave, attrs: PppAttrs) {
       if (!isOurs(attrs.comment)) throw notOurs('PPP secret', have.name);
       await writeAttrs(router, SECRET_MENU, have.id, attrs, SECRET_UNSET_EMPTY);
     },
     removeSecret: secret.remove,
+    /** The running sessions with their byte counters, read in two pipelined prints. */
     sessions: () => readSessions(router),
+    /**
+     * The `max-limit` of each running session's dynamic queue `<pppoe-NAME>`, by session name: the speed the session
+     * took at login, which no later change of its secret or profile reaches.
+     */
     sessionLimits: () => readSessionLimits(router),
-    async endSession(name) {
+    /** Ends every running session of this name (none: nothing to do). */
+    async endSession(name: string) {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['.id'], query: [`name=${name}`] });
       const ids = rows.map((r) => r['.id']).filter((id): id is string => Boolean(id));
       if (ids.length) await router.remove(ACTIVE_MENU, ids);
@@ -172,7 +157,7 @@ function ourObjects(router: RouterClient, menu: string, what: string, unsetEmpty
   };
 }
 
-async function readProfiles(router: RouterClient) {
+async function readProfiles(router: RouterClient): Promise<PppProfileHave[]> {
   const rows = await router.print(PROFILE_MENU, { proplist: PROFILE_PROPS });
   return rows.map((r) => ({
     id: r['.id'] ?? '',
@@ -185,7 +170,7 @@ async function readProfiles(router: RouterClient) {
   }));
 }
 
-async function readSecrets(router: RouterClient) {
+async function readSecrets(router: RouterClient): Promise<PppSecretHave[]> {
   const rows = await router.print(SECRET_MENU, { proplist: SECRET_PROPS });
   return rows.map((r) => ({
     id: r['.id'] ?? '',

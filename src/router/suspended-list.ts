@@ -16,17 +16,6 @@ import type { RouterClient } from './types';
 const ACTIVE_MENU = '/ppp/active';
 const LIST_MENU = '/ip/firewall/address-list';
 
-export interface RouterSuspendedList {
-  /** Every running PPP session's name and address. */
-  sessions(): Promise<PppSessionSeen[]>;
-  /** The entries of `pisonet-suspended`, ours and others'. */
-  entries(): Promise<ListEntryHave[]>;
-  /** A static entry of ours (no timeout). */
-  add(w: ListEntryWant): Promise<string>;
-  set(have: ListEntryHave, attrs: Record<string, string>): Promise<void>;
-  remove(have: ListEntryHave): Promise<void>;
-}
-
 function notOurs(address: string): RouterError {
   return new RouterError(
     'ROUTER_DUPLICATE',
@@ -36,13 +25,17 @@ function notOurs(address: string): RouterError {
 
 const yes = (v: string | undefined): boolean => v === 'true' || v === 'yes';
 
-export function createRouterSuspendedList(router: RouterClient): RouterSuspendedList {
+export type RouterSuspendedList = ReturnType<typeof createRouterSuspendedList>;
+
+export function createRouterSuspendedList(router: RouterClient) {
   return {
-    async sessions() {
+    /** Every running PPP session's name and address. */
+    async sessions(): Promise<PppSessionSeen[]> {
       const rows = await router.print(ACTIVE_MENU, { proplist: ['name', 'address'] });
       return rows.map((r) => ({ name: r.name ?? '', address: r.address ?? '' }));
     },
-    async entries() {
+    /** The entries of `pisonet-suspended`, ours and others'. */
+    async entries(): Promise<ListEntryHave[]> {
       const rows = await router.print(LIST_MENU, {
         proplist: ['.id', 'address', 'comment', 'dynamic', 'disabled'],
         query: [`list=${SUSPENDED_LIST}`],
@@ -56,16 +49,17 @@ export function createRouterSuspendedList(router: RouterClient): RouterSuspended
         disabled: yes(r.disabled),
       }));
     },
-    async add(w) {
+    /** A static entry of ours (no timeout). */
+    async add(w: ListEntryWant) {
       if (!isOurEntry(w.comment)) throw notOurs(w.address);
       return router.add(LIST_MENU, { list: SUSPENDED_LIST, address: w.address, comment: w.comment });
     },
-    async set(have, attrs) {
+    async set(have: ListEntryHave, attrs: Record<string, string>) {
       if (!have.ours || (attrs.comment !== undefined && !isOurEntry(attrs.comment)))
         throw notOurs(have.address);
       await router.set(LIST_MENU, have.id, attrs);
     },
-    async remove(have) {
+    async remove(have: ListEntryHave) {
       if (!have.ours) throw notOurs(have.address);
       await router.remove(LIST_MENU, have.id);
     },

@@ -55,16 +55,7 @@ import {
   type Held,
 } from './owned';
 
-export type {
-  DeviceLogin,
-  LoginOutcome,
-  Relogin,
-  RouterSnapshot,
-  UserBytes,
-  UserOnRouter,
-  UserPlacement,
-  VoucherUser,
-};
+export type { DeviceLogin, LoginOutcome, Relogin, RouterSnapshot, UserBytes, UserOnRouter, VoucherUser };
 export type { QueueReading, SessionInfo } from './snapshot';
 export type { SharedLogins } from './logins-in-flight';
 export { LoginUnconfirmed, onlineWithCode } from './device-login';

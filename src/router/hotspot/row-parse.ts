@@ -7,18 +7,6 @@ import { QUEUE_PREFIX } from '../../domain/queues';
 import { macOf, parseCounterPair, parseRouterDuration } from '../../domain/units';
 import type { PrintOptions, RosRow, RouterClient } from '../types';
 
-/** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
-export interface QueueReading {
-  id: string;
-  mac: string;
-  /** The comment: the code of the voucher the queue was serving when we last wrote it. */
-  code: string;
-  up: number;
-  down: number;
-  rateUp: number;
-  rateDown: number;
-}
-
 /**
  * `123/456` read digit by digit: two numbers per counter for every queue, every cycle, without a regex
  * match and its substrings. Up to 15 digits a side (exact in a double); anything else, including spaces,
@@ -68,8 +56,11 @@ function pair(value: string | undefined, out: Pair): boolean {
 const bytesRead: Pair = { up: 0, down: 0 };
 const rateRead: Pair = { up: 0, down: 0 };
 
+/** One of our queues with its counters: `bytes`/`rate` are upload/download from the device's side (docs/routeros.md "Direction"). */
+export type QueueReading = NonNullable<ReturnType<typeof queueReading>>;
+
 /** One of our queues' counters from its row, or undefined when the row is not one of ours or unreadable. */
-export function queueReading(row: RosRow): QueueReading | undefined {
+export function queueReading(row: RosRow) {
   const name = row.name ?? '';
   if (!name.startsWith(QUEUE_PREFIX) || row.dynamic === 'true' || !row['.id']) return undefined;
   const mac = macOf(name.slice(QUEUE_PREFIX.length));
@@ -78,6 +69,7 @@ export function queueReading(row: RosRow): QueueReading | undefined {
   return {
     id: row['.id'],
     mac,
+    /** The comment: the code of the voucher the queue was serving when we last wrote it. */
     code: row.comment ?? '',
     up: bytesRead.up,
     down: bytesRead.down,

@@ -35,19 +35,6 @@ export interface VoucherUser {
   disabled?: boolean;
 }
 
-/** A hotspot user as the router holds it; `ours` when it carries our comment. */
-export interface UserOnRouter {
-  id: string;
-  name: string;
-  ours: boolean;
-  profile: string;
-  server: string;
-  limitSeconds: number | null;
-  mac: string | null;
-  comment: string;
-  disabled: boolean;
-}
-
 export interface UserPlacement {
   hotspotServer: string;
   hotspotUserProfile: string;
@@ -85,7 +72,10 @@ function seconds(value: string | undefined): number | null {
   }
 }
 
-function userOnRouter(row: Record<string, string>): UserOnRouter {
+/** A hotspot user as the router holds it; `ours` when it carries our comment. */
+export type UserOnRouter = ReturnType<typeof userOnRouter>;
+
+function userOnRouter(row: Record<string, string>) {
   const mac = row['mac-address'];
   const comment = row.comment ?? '';
   return {
@@ -183,16 +173,7 @@ export function updateUserPlan(
  * A hotspot user's bytes and time as the router counts them (ended sessions; `bytes-in` + `bytes-out`, `uptime`)
  * and its byte limit.
  */
-export interface UserBytes {
-  id: string;
-  name: string;
-  /** Bytes of its ended sessions (RouterOS adds a session's bytes to its user when the session ends). */
-  bytes: number;
-  /** Seconds of its ended sessions (added to the user the same way; what `limit-uptime` is held against). */
-  seconds: number;
-  /** `limit-bytes-total`; 0 = none. */
-  limit: number;
-}
+export type UserBytes = Awaited<ReturnType<typeof readUserBytes>>[number];
 
 const count = (v: string | undefined): number => {
   const n = Number(v ?? '0');
@@ -200,15 +181,18 @@ const count = (v: string | undefined): number => {
 };
 
 /** The byte and time counters and byte limits of the users named (named-print.ts: 100 names a print). */
-export async function readUserBytes(router: RouterClient, names: readonly string[]): Promise<UserBytes[]> {
+export async function readUserBytes(router: RouterClient, names: readonly string[]) {
   const rows = await printNamed(router, USER_MENU, names, {
     proplist: ['.id', 'name', 'bytes-in', 'bytes-out', 'uptime', 'limit-bytes-total'],
   });
   return rows.map((r) => ({
     id: r['.id'] ?? '',
     name: r.name ?? '',
+    /** Bytes of its ended sessions (RouterOS adds a session's bytes to its user when the session ends). */
     bytes: count(r['bytes-in']) + count(r['bytes-out']),
+    /** Seconds of its ended sessions (added to the user the same way; what `limit-uptime` is held against). */
     seconds: uptime(r.uptime),
+    /** `limit-bytes-total`; 0 = none. */
     limit: count(r['limit-bytes-total']),
   }));
 }
