@@ -29,7 +29,7 @@ import {
   type ReconcilePlan,
 } from '../../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
-import { keepByteLimits, removeLoginsOf, type Relogged } from '../hotspot-users/byte-limits';
+import { keepByteLimits, orRouterError, removeLoginsOf, type Relogged } from '../hotspot-users/byte-limits';
 import type { ByteCap } from '../../../domain/byte-allowance';
 import { RouterError, type EnforceError } from '../../../domain/errors';
 import type { DesiredLimits } from '../../../domain/policy';
@@ -169,13 +169,11 @@ async function devicesNow(
 ): Promise<EnforceOutcome> {
   const errors: RouterError[] = [];
   if (devices.length === 0) return nothingDone();
-  let onRouter: QueueOnRouter[];
-  try {
-    onRouter = await hotspot.queues(devices.map((d) => queueNameForMac(d.mac)));
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    return { ...nothingDone(), errors: [err] };
-  }
+  const onRouter = await orRouterError(
+    () => hotspot.queues(devices.map((d) => queueNameForMac(d.mac))),
+    errors,
+  );
+  if (!onRouter) return { ...nothingDone(), errors };
   const parent = new Map(onRouter.map((q) => [q.name, q.parent ?? 'none']));
   const wanted = queuesFor(devices, texts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
   const { set } = planReconcile(wanted, onRouter);
@@ -205,15 +203,9 @@ export function routerEnforcer(
   return {
     async apply(order, reading) {
       // A reading from elsewhere (not this router's read) has no view of the queues: read them now.
-      let router = snapshotOf(reading);
-      if (!router) {
-        try {
-          router = await hotspot.snapshot();
-        } catch (err) {
-          if (!(err instanceof RouterError)) throw err;
-          return { ...nothingDone(), errors: [err] };
-        }
-      }
+      const errors: RouterError[] = [];
+      const router = snapshotOf(reading) ?? (await orRouterError(() => hotspot.snapshot(), errors));
+      if (!router) return { ...nothingDone(), errors };
       const out = await queuesAndSessions(order, router);
       // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
       // Asked for last, so extra data bought while the queues were written is in it.
