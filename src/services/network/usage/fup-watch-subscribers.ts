@@ -241,7 +241,7 @@ function crossings(
 
 /** The crossings' speeds applied by the poll's own step, and told to the metrics and the log. */
 async function enforce(c: Cycle, m: Memory, found: Crossing[]): Promise<number> {
-  const apply = c.enforcer.applySubscribers;
+  const apply = c.opts.enforcer.applySubscribers;
   if (!apply || found.length === 0) return 0;
   await apply(new Map(found.map((x) => [x.id, x.speeds])));
   const at = c.deps.clock.now();
@@ -271,7 +271,7 @@ export function watchSubscribers(c: Cycle, s: WatchSettings, mode: WatchMode): P
   let m: Memory;
   return watchKind(c, s, mode, {
     due: 'subscribers',
-    read: c.enforcer.applySubscribers && c.source.readSubscribers,
+    read: c.opts.enforcer.applySubscribers && c.opts.source.readSubscribers,
     metric: 'fupWatchedSubscribers',
     async select(due, now, only) {
       m = await memoryFor(c, c.memory.lastPoll!, now);
