@@ -13,7 +13,6 @@ import {
   queuesFor,
   sameDecision,
   type DeviceDecision,
-  type QueueTexts,
 } from '../../../domain/queues';
 import {
   desiredPlanQueues,
@@ -164,7 +163,6 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
  */
 async function devicesNow(
   hotspot: ManagedHotspot,
-  texts: QueueTexts,
   devices: readonly DeviceDecision[],
 ): Promise<EnforceOutcome> {
   const errors: RouterError[] = [];
@@ -175,7 +173,7 @@ async function devicesNow(
   );
   if (!onRouter) return { ...nothingDone(), errors };
   const parent = new Map(onRouter.map((q) => [q.name, q.parent ?? 'none']));
-  const wanted = queuesFor(devices, texts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
+  const wanted = queuesFor(devices, plainQueueTexts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
   const { set } = planReconcile(wanted, onRouter);
   const done = await hotspot.applyQueuePlan({ add: [], set, remove: [] }, errors);
   return { ...nothingDone(), ...done, errors };
@@ -194,7 +192,6 @@ async function devicesNow(
  */
 export function routerEnforcer(
   hotspot: ManagedHotspot,
-  texts: QueueTexts = plainQueueTexts,
   snapshotOf: (reading: UsageReading) => RouterSnapshot | undefined = () => undefined,
 ): Enforcer {
   let inLine:
@@ -217,7 +214,7 @@ export function routerEnforcer(
     },
     async applyDevices(devices) {
       inLine = undefined;
-      return devicesNow(hotspot, texts, devices);
+      return devicesNow(hotspot, devices);
     },
   };
 
@@ -240,7 +237,7 @@ export function routerEnforcer(
     const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
     // Shared plans' parents first: a device queue may only name a parent that is on the router.
     const parents = planParentQueues(
-      desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
+      desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: plainQueueTexts.target(d.ip) }))),
       router.queues,
     );
     const ready = parentPlanIsEmpty(parents)
@@ -249,7 +246,7 @@ export function routerEnforcer(
     const parentOf = (d: DeviceDecision): string =>
       d.plan && isShared(d.plan) && ready.has(d.plan.name) ? planQueueName(d.plan.name) : 'none';
     const plan = withoutClaimed(
-      planReconcile(queuesFor(order.devices, texts, parentOf), router.queues),
+      planReconcile(queuesFor(order.devices, plainQueueTexts, parentOf), router.queues),
       order.claimed,
       router,
     );
