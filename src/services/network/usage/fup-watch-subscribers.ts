@@ -129,14 +129,12 @@ async function namesOf(c: Cycle, ids: readonly number[]) {
   const rows = (await inChunks(ids, (part) =>
     c.deps.db('subscribers').whereIn('id', part).select('id', 'username', 'status', 'profile_id'),
   )) as Array<Record<string, string | number>>;
-  const out = new Map<number, { username: string; status: string; profileId: number }>();
-  for (const r of rows)
-    out.set(Number(r.id), {
-      username: String(r.username),
-      status: String(r.status),
-      profileId: Number(r.profile_id),
-    });
-  return out;
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      { username: String(r.username), status: String(r.status), profileId: Number(r.profile_id) },
+    ]),
+  );
 }
 
 async function memoryFor(c: Cycle, pollAt: number, now: number): Promise<Memory> {
