@@ -15,14 +15,15 @@
  * connect; one built on a live connection, at the first write.
  */
 import { databaseLogins } from '../../../db/logins-in-flight';
-import { createManagedHotspot } from '../../../router/hotspot';
+import { createManagedHotspot, type ManagedHotspot } from '../../../router/hotspot';
 import { guardWrites } from '../../../router/hotspot/guard';
 import { createRouterClient } from '../../../router/client';
 import type { RouterClient } from '../../../router/types';
 import type { AppConfig } from '../../../config/env';
+import type { SiteLeases } from '../../../db/site-leases';
 import { DEFAULT_SITE, type SiteDeps } from '../../deps';
 import { createRedemptionService } from '../../shop/redemption';
-import { createRouterBinding } from '../router-binding';
+import { createRouterBinding, type RouterBinding } from '../router-binding';
 import type { UsageService } from '../../types';
 import type { ModeContext } from './parts';
 import { siteParts } from './choose';
@@ -121,11 +122,10 @@ function siteRouter(
   spec: SiteSpec,
   opts: SiteStackOptions,
   log: SiteStackBase['log'],
-) {
+): SiteRouter {
   const { site } = spec;
   const apiAccess = spec.client !== undefined;
   const client = spec.client ?? noApiClient(base, log);
-  // Several servers on one database: each one's logins in flight are in the database, for the poll's holder.
   const presence = shared.leases.presence;
   const own = createManagedHotspot(
     client,
@@ -141,13 +141,21 @@ function siteRouter(
     () => binding.ready(),
     () => binding.state().reason?.message ?? 'the router has not been checked yet',
   );
-  // The client, when the stack owns it (started by start(), stopped by stop()).
   const owned = opts.ownsClient && apiAccess ? client : undefined;
   return { client, apiAccess, owned, presence, hotspot, binding };
 }
 
 /** The site's router: its client (or one never started), our objects' one writer there, and its binding. */
-type SiteRouter = ReturnType<typeof siteRouter>;
+interface SiteRouter {
+  client: RouterClient;
+  apiAccess: boolean;
+  /** The client, when the stack owns it (started by start(), stopped by stop()). */
+  owned: RouterClient | undefined;
+  /** Several servers on one database: each one's logins in flight are in the database, for the poll's holder. */
+  presence: SiteLeases['presence'];
+  hotspot: ManagedHotspot;
+  binding: RouterBinding;
+}
 
 /** What the site's services are built with: its router and hotspot, its log, its time zone. */
 function siteDeps(base: SiteStackBase, spec: SiteSpec, log: SiteStackBase['log'], net: SiteRouter): SiteDeps {
