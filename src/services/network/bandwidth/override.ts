@@ -29,13 +29,6 @@ export async function activeVoucherOf(b: Bw, mac: string): Promise<VoucherRow | 
     .first()) as VoucherRow | undefined;
 }
 
-async function voucherOfMac(b: Bw, macInput: string): Promise<{ mac: string; row: VoucherRow }> {
-  const mac = validMac(macInput);
-  const row = await activeVoucherOf(b, mac);
-  if (!row) throw notFound(mac);
-  return { mac, row };
-}
-
 /** The limits the plan gives the voucher now, as if it had no override ("back to plan"). */
 export function planLimits(b: Bw, row: VoucherRow, profile: ProfileRecord, now: number): DesiredLimits {
   const state = toVoucherState(row, profile.profile);
@@ -51,11 +44,20 @@ export async function setOverride(
   action: Action,
   actor: Actor,
 ): Promise<BandwidthChange> {
-  const { mac, row } = await voucherOfMac(b, macInput);
+  const mac = validMac(macInput);
+  const row = await activeVoucherOf(b, mac);
+  if (!row) throw notFound(mac);
   const now = b.deps.clock.now();
   const profile = (await profileMap(b)).get(row.profile_id);
   if (!profile) throw notFound(mac);
-  await saveOverride(b, row.id, override, now);
+  await b
+    .db('vouchers')
+    .where({ id: row.id })
+    .update({
+      override_up: override?.up ?? null,
+      override_down: override?.down ?? null,
+      updated_at: now,
+    });
   const inForce = override ?? planRates(b, row, profile, now);
   await auditOverride(b, { mac, row, action, actor, inForce });
   const { applied, changed } = await applyNow(b, row.id);
@@ -66,17 +68,6 @@ export async function setOverride(
   );
   await recordEvent(b.db, b.deps.clock, bandwidthEvent({ voucherId: row.id, mac, what, by: actor.name }));
   return { mac, profile: profile.name, up: inForce.up, down: inForce.down, applied };
-}
-
-async function saveOverride(b: Bw, voucherId: number, override: Rates | null, now: number): Promise<void> {
-  await b
-    .db('vouchers')
-    .where({ id: voucherId })
-    .update({
-      override_up: override?.up ?? null,
-      override_down: override?.down ?? null,
-      updated_at: now,
-    });
 }
 
 /** The speeds in force without an override: the plan's now. */

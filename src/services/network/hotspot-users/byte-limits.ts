@@ -4,7 +4,7 @@
  * part of the router's enforcer (usage/enforcer.ts routerEnforcer), which hands them the poll's order.
  */
 import { RouterError } from '../../../domain/errors';
-import type { ManagedHotspot, Relogin, SessionInfo, UserBytes } from '../../../router/hotspot';
+import type { ManagedHotspot, Relogin, SessionInfo } from '../../../router/hotspot';
 import { BYTE_LIMIT_SLACK, type ByteCap } from '../../../domain/byte-allowance';
 
 /**
@@ -28,6 +28,20 @@ function sessionLimitStale(s: SessionInfo, left: number | null): boolean {
 function unprintedLimitStale(s: SessionInfo, before: number, now: number): boolean {
   if (s.limitBytes !== undefined || before === now) return false;
   return now === 0 || before === 0 || now > before;
+}
+
+/** `read`'s answer, or undefined with the router's error kept in `errors` (any other error is thrown). */
+export async function orRouterError<T>(
+  read: () => Promise<T>,
+  errors: RouterError[],
+): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof RouterError)) throw err;
+    errors.push(err);
+    return undefined;
+  }
 }
 
 /** The user limit each device was last logged in again under (`code\nmac` → limit), per enforcer. */
@@ -56,14 +70,8 @@ export async function keepByteLimits(
     const before = live.has(s.user) ? live.get(s.user) : 0;
     live.set(s.user, before === undefined || s.bytes === undefined ? undefined : before + s.bytes);
   }
-  let users: UserBytes[];
-  try {
-    users = await hotspot.userBytes(caps.map((c) => c.code));
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    errors.push(err);
-    return { written: 0, relogged: 0 };
-  }
+  const users = await orRouterError(() => hotspot.userBytes(caps.map((c) => c.code)), errors);
+  if (!users) return { written: 0, relogged: 0 };
   // The router's own users by name: the order names vouchers by code, the router's ids are its own.
   const byName = new Map(users.map((u) => [u.name, u]));
   let written = 0;
@@ -81,15 +89,10 @@ export async function keepByteLimits(
     let limit = user.limit;
     const before = user.limit;
     if (off) {
-      try {
-        await hotspot.setUserByteLimit(user.id, want);
-        written++;
-        limit = want;
-      } catch (err) {
-        if (!(err instanceof RouterError)) throw err;
-        errors.push(err);
-        continue;
-      }
+      const set = () => hotspot.setUserByteLimit(user.id, want).then(() => true);
+      if (!(await orRouterError(set, errors))) continue;
+      written++;
+      limit = want;
     }
     for (const s of sessions) {
       const key = `${s.user}\n${s.mac}`;
@@ -115,14 +118,8 @@ export async function removeLoginsOf(
   codes: readonly string[],
   errors: RouterError[],
 ): Promise<string[]> {
-  let users: UserBytes[];
-  try {
-    users = await hotspot.userBytes(codes);
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    errors.push(err);
-    return [];
-  }
+  const users = await orRouterError(() => hotspot.userBytes(codes), errors);
+  if (!users) return [];
   const idOf = new Map(users.map((u) => [u.name, u.id]));
   const ids = codes.map((c) => idOf.get(c)).filter((id): id is string => id !== undefined);
   const gone = new Set(ids.length > 0 ? await hotspot.removeUsers(ids, errors) : []);

@@ -26,7 +26,7 @@ import type { Logger } from '../../../lib/logger';
 import { nextStamp } from '../../../lib/stamp';
 import { createRouterPpp, type PppSessionCounters, type RouterPpp } from '../../../router/ppp';
 import { namedRouterPpp } from '../../../router/ppp-named';
-import { createRouterSuspendedList, type RouterSuspendedList } from '../../../router/suspended-list';
+import { createRouterSuspendedList } from '../../../router/suspended-list';
 import type { RouterClient } from '../../../router/types';
 import { DEFAULT_SITE, type SiteRef } from '../../deps';
 import type { ProfileService } from '../../shop/profiles/types';
@@ -164,31 +164,15 @@ export function createPppSubscribers(d: PppSubscribersDeps): PppSubscribers {
 }
 
 /** What the PPP room keeps between its checks. */
-interface PppRoom {
-  d: PppSubscribersDeps;
-  routerPpp: RouterPpp;
-  /** The router's PPP, remembering the sessions' names a check reads (the metrics' count costs no read). */
-  ppp: RouterPpp;
-  read: { names?: string[] };
-  /** The subscribers online at the last check that read the router, and when that was learnt (nextStamp). */
-  online: { count: number | undefined; stamp: number };
-  suspendedList: RouterSuspendedList;
-  /** Conflicts already told (once per run of the controller, not every 30 s). */
-  reported: Set<string>;
-  /** The speeds each session was last ended for (speeds.ts): once per change, never in a loop. */
-  endedFor: Map<string, string>;
-  /** The fixed address each session was last ended for (addresses.ts): likewise once per change. */
-  addressedFor: Map<string, string>;
-  /** Speeds applied, by subscriber id, and when: kept by the checks until the booked bytes agree (heldSpeeds). */
-  held: Map<number, { speeds: SubscriberSpeeds; at: number }>;
-}
+type PppRoom = ReturnType<typeof pppRoom>;
 
-function pppRoom(d: PppSubscribersDeps): PppRoom {
+function pppRoom(d: PppSubscribersDeps) {
   const routerPpp = createRouterPpp(d.router);
-  const read: PppRoom['read'] = {};
+  const read: { names?: string[] } = {};
   return {
     d,
     routerPpp,
+    // The router's PPP, remembering the sessions' names a check reads (the metrics' count costs no read).
     ppp: {
       ...routerPpp,
       activeSessions: async () => {
@@ -198,12 +182,17 @@ function pppRoom(d: PppSubscribersDeps): PppRoom {
       },
     },
     read,
-    online: { count: undefined, stamp: 0 },
+    // The subscribers online at the last check that read the router, and when that was learnt (nextStamp).
+    online: { count: undefined as number | undefined, stamp: 0 },
     suspendedList: createRouterSuspendedList(d.router),
-    reported: new Set(),
-    endedFor: new Map(),
-    addressedFor: new Map(),
-    held: new Map(),
+    // Conflicts already told (once per run of the controller, not every 30 s).
+    reported: new Set<string>(),
+    // The speeds each session was last ended for (speeds.ts): once per change, never in a loop.
+    endedFor: new Map<string, string>(),
+    // The fixed address each session was last ended for (addresses.ts): likewise once per change.
+    addressedFor: new Map<string, string>(),
+    // Speeds applied, by subscriber id, and when: kept by the checks until the booked bytes agree (heldSpeeds).
+    held: new Map<number, { speeds: SubscriberSpeeds; at: number }>(),
   };
 }
 

@@ -19,14 +19,12 @@
  * What each session was last given is kept in memory; a session first seen is taken to have what its rows
  * answered before this check wrote them.
  */
-import type { Knex } from 'knex';
 import { answerOf, sessionAction, type SessionAnswer } from '../../../domain/radius-subscriber';
 import { createCheckRunner } from '../../../jobs/check-runner';
 import type { Logger } from '../../../lib/logger';
 import type { SiteRef } from '../../deps';
 import { send, type CoaTarget, type PacketOptions } from '../radius/coa-packets';
 import { DISCONNECTED_HOLD_MS } from '../radius/coa-enforcer';
-import type { CredentialsBox } from '../../business/sites/credentials';
 import type { SubscriberChanged } from '../../subscriptions/subscribers/types';
 import type { SubscriberSpeedsStep } from '../usage/enforcer';
 import type { SessionReading } from '../usage/source';
@@ -39,17 +37,13 @@ import {
 } from './rows';
 import { pppSessions, type PppAccountingSession } from '../radius/ppp-accounting';
 
-interface RadiusSubscribersDeps extends PacketOptions {
-  db: Knex;
-  box: Pick<CredentialsBox, 'open'>;
+interface RadiusSubscribersDeps extends PacketOptions, SubscriberRowsDeps {
   log: Logger;
   site: SiteRef;
   /** The router's address as FreeRADIUS knows it (its accounting's NAS address). */
   nasAddress: string;
   /** Where CoA and Disconnect go (throws when the site has no router set, or no key to open its secret here). */
   target(): Promise<CoaTarget>;
-  now(): number;
-  tz: SubscriberRowsDeps['tz'];
   /** The subscriber service's change listener (absent: checks after polls only). */
   subscriberChanges?: (listener: (e: SubscriberChanged) => void) => () => void;
 }

@@ -3,15 +3,10 @@
  * its reboot.
  */
 import type {
-  DhcpLease,
   HealthSensor,
-  HotspotCookie,
-  HotspotHost,
-  HotspotSession,
   InterfaceTraffic,
-  IpBinding,
   LogLine,
-  RouterInterface,
+  RouterHousekeeping,
   RouterResources,
 } from '../../../router/housekeeping/types';
 import type { SiteRef } from '../../deps';
@@ -62,15 +57,16 @@ export interface RouterPresence {
   error: string | null;
 }
 
-export interface HousekeepingService {
-  hosts(site: SiteRef): Promise<RouterRead<HotspotHost[]>>;
-  sessions(site: SiteRef): Promise<RouterRead<HotspotSession[]>>;
-  bindings(site: SiteRef): Promise<RouterRead<IpBinding[]>>;
-  cookies(site: SiteRef): Promise<RouterRead<HotspotCookie[]>>;
-  leases(site: SiteRef): Promise<RouterRead<DhcpLease[]>>;
+/** The reads that hand on what the router's housekeeping read returns (hosts, sessions, bindings…), as they are. */
+type PlainReads = {
+  [K in 'hosts' | 'sessions' | 'bindings' | 'cookies' | 'leases' | 'interfaces']: (
+    site: SiteRef,
+  ) => Promise<RouterRead<Awaited<ReturnType<RouterHousekeeping[K]>>>>;
+};
+
+export interface HousekeepingService extends PlainReads {
   log(site: SiteRef, filter?: LogFilter): Promise<RouterRead<LogView>>;
   overview(site: SiteRef): Promise<RouterRead<RouterOverview>>;
-  interfaces(site: SiteRef): Promise<RouterRead<RouterInterface[]>>;
   traffic(site: SiteRef, iface: string): Promise<RouterRead<InterfaceTraffic>>;
   presence(site: SiteRef): Promise<RouterPresence>;
   /**

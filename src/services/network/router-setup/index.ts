@@ -23,12 +23,7 @@ import type { AuditService } from '../../business/audit/types';
 export { REPORT_ONLY_ITEMS } from '../../../router/setup-plan';
 
 /** An item as shown to people and scripts: `{id, state, detail, fix}`. */
-export interface SetupItemView {
-  id: SetupItemId;
-  state: SetupItem['state'];
-  detail: string;
-  fix: string;
-}
+export type SetupItemView = Pick<SetupItem, 'id' | 'state' | 'detail' | 'fix'>;
 
 export interface SetupReport {
   ok: boolean;
@@ -92,6 +87,7 @@ const FETCH_FILE_POLL_MS = 250;
 interface Setup {
   audit: AuditService;
   log: Logger;
+  /** Waits between looks for a fetched file; tests may pass their own. */
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -105,17 +101,8 @@ interface Applying {
   failed: SetupItemId | null;
 }
 
-export function createRouterSetupService(deps: {
-  audit: AuditService;
-  log: Logger;
-  /** Waits between looks for a fetched file; tests may pass their own. */
-  sleep?: (ms: number) => Promise<void>;
-}): RouterSetupService {
-  const s: Setup = {
-    audit: deps.audit,
-    log: deps.log,
-    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
-  };
+export function createRouterSetupService(deps: Omit<Setup, 'sleep'> & Partial<Setup>): RouterSetupService {
+  const s: Setup = { ...deps, sleep: deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))) };
   return {
     plan,
     async check(router, wants) {
@@ -127,8 +114,7 @@ export function createRouterSetupService(deps: {
       const a: Applying = { s, router, wants, opts, changes: [], failed: null };
       // No hotspot server: nothing at all is written.
       if (!items.some((i) => i.id === 'hotspot' && i.state !== 'ok')) await applyItems(a, items);
-      const now = await read(router, wants);
-      const shown = opts.only ? now.filter((i) => i.id === 'hotspot' || opts.only!.includes(i.id)) : now;
+      const shown = await plan(router, wants, opts.only);
       return {
         ok: setupOk(shown) && a.failed === null,
         items: shown.map(view),

@@ -18,7 +18,7 @@ export function apiParts(c: ModeContext): ModeParts {
   // The source and the enforcer share the poll's one read of the router's queues and sessions.
   // Subscribers' PPP sessions are read in the same round, and booked by the same poll.
   const sessionsRead = pppSessionsRead(c);
-  const pair = routerPair(c.hotspot, () => c.clock.now(), undefined, sessionsRead);
+  const pair = routerPair(c.hotspot, () => c.clock.now(), sessionsRead);
   // The fair-use watch reads the subscribers near a threshold by name between polls (usage/fup-watch-subscribers.ts).
   const source = {
     ...pair.source,

@@ -149,8 +149,6 @@ export interface WatchMemory {
 export interface Cycle {
   deps: SiteDeps;
   opts: UsageServiceOptions;
-  source: UsageSource;
-  enforcer: Enforcer;
   notices: NoticeDeps;
   watch: ChangeWatch;
   /** The subscribers the poll books, kept between polls while unchanged (subscriber-load.ts). */

@@ -13,7 +13,6 @@ import {
   queuesFor,
   sameDecision,
   type DeviceDecision,
-  type QueueTexts,
 } from '../../../domain/queues';
 import {
   desiredPlanQueues,
@@ -29,7 +28,7 @@ import {
   type ReconcilePlan,
 } from '../../../domain/reconcile';
 import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
-import { keepByteLimits, removeLoginsOf, type Relogged } from '../hotspot-users/byte-limits';
+import { keepByteLimits, orRouterError, removeLoginsOf, type Relogged } from '../hotspot-users/byte-limits';
 import type { ByteCap } from '../../../domain/byte-allowance';
 import { RouterError, type EnforceError } from '../../../domain/errors';
 import type { DesiredLimits } from '../../../domain/policy';
@@ -164,20 +163,17 @@ function sameDevices(a: readonly DeviceDecision[], b: readonly DeviceDecision[])
  */
 async function devicesNow(
   hotspot: ManagedHotspot,
-  texts: QueueTexts,
   devices: readonly DeviceDecision[],
 ): Promise<EnforceOutcome> {
   const errors: RouterError[] = [];
   if (devices.length === 0) return nothingDone();
-  let onRouter: QueueOnRouter[];
-  try {
-    onRouter = await hotspot.queues(devices.map((d) => queueNameForMac(d.mac)));
-  } catch (err) {
-    if (!(err instanceof RouterError)) throw err;
-    return { ...nothingDone(), errors: [err] };
-  }
+  const onRouter = await orRouterError(
+    () => hotspot.queues(devices.map((d) => queueNameForMac(d.mac))),
+    errors,
+  );
+  if (!onRouter) return { ...nothingDone(), errors };
   const parent = new Map(onRouter.map((q) => [q.name, q.parent ?? 'none']));
-  const wanted = queuesFor(devices, texts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
+  const wanted = queuesFor(devices, plainQueueTexts, (d) => parent.get(queueNameForMac(d.mac)) ?? 'none');
   const { set } = planReconcile(wanted, onRouter);
   const done = await hotspot.applyQueuePlan({ add: [], set, remove: [] }, errors);
   return { ...nothingDone(), ...done, errors };
@@ -196,7 +192,6 @@ async function devicesNow(
  */
 export function routerEnforcer(
   hotspot: ManagedHotspot,
-  texts: QueueTexts = plainQueueTexts,
   snapshotOf: (reading: UsageReading) => RouterSnapshot | undefined = () => undefined,
 ): Enforcer {
   let inLine:
@@ -205,15 +200,9 @@ export function routerEnforcer(
   return {
     async apply(order, reading) {
       // A reading from elsewhere (not this router's read) has no view of the queues: read them now.
-      let router = snapshotOf(reading);
-      if (!router) {
-        try {
-          router = await hotspot.snapshot();
-        } catch (err) {
-          if (!(err instanceof RouterError)) throw err;
-          return { ...nothingDone(), errors: [err] };
-        }
-      }
+      const errors: RouterError[] = [];
+      const router = snapshotOf(reading) ?? (await orRouterError(() => hotspot.snapshot(), errors));
+      if (!router) return { ...nothingDone(), errors };
       const out = await queuesAndSessions(order, router);
       // Caps the router holds: every poll, also a quiet one (a top-up changes no queue but moves the cap).
       // Asked for last, so extra data bought while the queues were written is in it.
@@ -225,7 +214,7 @@ export function routerEnforcer(
     },
     async applyDevices(devices) {
       inLine = undefined;
-      return devicesNow(hotspot, texts, devices);
+      return devicesNow(hotspot, devices);
     },
   };
 
@@ -248,7 +237,7 @@ export function routerEnforcer(
     const loggedOut = order.logout.filter((s) => goneKeys.has(`${s.user}\n${s.mac}`));
     // Shared plans' parents first: a device queue may only name a parent that is on the router.
     const parents = planParentQueues(
-      desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: texts.target(d.ip) }))),
+      desiredPlanQueues(order.devices.map((d) => ({ plan: d.plan, target: plainQueueTexts.target(d.ip) }))),
       router.queues,
     );
     const ready = parentPlanIsEmpty(parents)
@@ -257,7 +246,7 @@ export function routerEnforcer(
     const parentOf = (d: DeviceDecision): string =>
       d.plan && isShared(d.plan) && ready.has(d.plan.name) ? planQueueName(d.plan.name) : 'none';
     const plan = withoutClaimed(
-      planReconcile(queuesFor(order.devices, texts, parentOf), router.queues),
+      planReconcile(queuesFor(order.devices, plainQueueTexts, parentOf), router.queues),
       order.claimed,
       router,
     );

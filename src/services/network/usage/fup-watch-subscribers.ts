@@ -129,14 +129,12 @@ async function namesOf(c: Cycle, ids: readonly number[]) {
   const rows = (await inChunks(ids, (part) =>
     c.deps.db('subscribers').whereIn('id', part).select('id', 'username', 'status', 'profile_id'),
   )) as Array<Record<string, string | number>>;
-  const out = new Map<number, { username: string; status: string; profileId: number }>();
-  for (const r of rows)
-    out.set(Number(r.id), {
-      username: String(r.username),
-      status: String(r.status),
-      profileId: Number(r.profile_id),
-    });
-  return out;
+  return new Map(
+    rows.map((r) => [
+      Number(r.id),
+      { username: String(r.username), status: String(r.status), profileId: Number(r.profile_id) },
+    ]),
+  );
 }
 
 async function memoryFor(c: Cycle, pollAt: number, now: number): Promise<Memory> {
@@ -241,7 +239,7 @@ function crossings(
 
 /** The crossings' speeds applied by the poll's own step, and told to the metrics and the log. */
 async function enforce(c: Cycle, m: Memory, found: Crossing[]): Promise<number> {
-  const apply = c.enforcer.applySubscribers;
+  const apply = c.opts.enforcer.applySubscribers;
   if (!apply || found.length === 0) return 0;
   await apply(new Map(found.map((x) => [x.id, x.speeds])));
   const at = c.deps.clock.now();
@@ -271,7 +269,7 @@ export function watchSubscribers(c: Cycle, s: WatchSettings, mode: WatchMode): P
   let m: Memory;
   return watchKind(c, s, mode, {
     due: 'subscribers',
-    read: c.enforcer.applySubscribers && c.source.readSubscribers,
+    read: c.opts.enforcer.applySubscribers && c.opts.source.readSubscribers,
     metric: 'fupWatchedSubscribers',
     async select(due, now, only) {
       m = await memoryFor(c, c.memory.lastPoll!, now);

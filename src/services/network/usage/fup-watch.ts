@@ -201,7 +201,7 @@ function crossings(
 
 /** The crossings' new speeds written, and told to the metrics and the log. */
 async function enforce(c: Cycle, found: Crossing[]): Promise<number> {
-  const apply = c.enforcer.applyDevices;
+  const apply = c.opts.enforcer.applyDevices;
   if (!apply || found.length === 0) return 0;
   const outcome = await apply(found.flatMap((x) => x.devices));
   if (outcome.errors.length > 0) {
@@ -233,7 +233,7 @@ export async function watchOnce(c: Cycle, s: WatchSettings, mode: WatchMode = 't
 function watchDevices(c: Cycle, s: WatchSettings, mode: WatchMode): Promise<WatchReport> {
   return watchKind(c, s, mode, {
     due: 'devices',
-    read: c.enforcer.applyDevices && c.source.readDevices,
+    read: c.opts.enforcer.applyDevices && c.opts.source.readDevices,
     metric: 'fupWatched',
     async select(due, now, only) {
       const { stamp, state } = c.memory.active!;

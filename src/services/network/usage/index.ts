@@ -23,7 +23,7 @@ import { withWatchedSessions } from './fup-watch-subscribers';
 import { SessionsFollowed } from './fup-watch-logins';
 import { keptMeteredSubscribers } from './subscriber-load';
 import { keptBaselines } from './subscriber-baselines';
-import { firstDue, freshMemory, type Cycle, type UsageServiceOptions, type WatchMode } from './cycle';
+import { firstDue, freshMemory, none, type Cycle, type UsageServiceOptions, type WatchMode } from './cycle';
 import { activeItems, byteCaps, endVouchers, enforceOrder, forgetRemovedUsers } from './decisions';
 import { planDeviceLimits } from './device-limit';
 import type { RouterWarning } from '../router-checks/types';
@@ -89,7 +89,7 @@ async function runCycle(c: Cycle): Promise<CycleReport> {
   }
   let reading: UsageReading;
   try {
-    reading = await c.source.read();
+    reading = await c.opts.source.read();
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
     await noteOutage(c.notices, c.memory.outage, err, now, c.deps.router.status.lostSince);
@@ -143,7 +143,7 @@ async function bookAndEnforce(
   order.vouchers = () => new Map(items.map((it, i) => [it.voucher.code, decided.limits[i]]));
   order.byteCaps = () => byteCaps(db, state, items, now, config.tz);
   order.subscribers = subscribers;
-  const outcome = await c.enforcer.apply(order, reading);
+  const outcome = await c.opts.enforcer.apply(order, reading);
   await forgetRemovedUsers(db, state, ended, outcome.loginsRemoved);
   await noteOverLimit(c.notices, limits.overLimit, outcome.loggedOut);
   await afterEnforce(c, outcome, ended.length, now);
@@ -154,13 +154,8 @@ async function bookAndEnforce(
   }
   let connected = 0;
   for (const v of state.byId.values()) for (const d of v.devices) if (d.connected) connected++;
-  const changes = {
-    added: outcome.added,
-    updated: outcome.updated,
-    removed: outcome.removed,
-    loggedOut: outcome.loggedOut.length,
-    ended: ended.length,
-  };
+  const { added, updated, removed } = outcome;
+  const changes = { added, updated, removed, loggedOut: outcome.loggedOut.length, ended: ended.length };
   return { ...report(c, now, before, connected, bytesCounted), changes };
 }
 
@@ -226,8 +221,7 @@ async function underLock(c: Cycle): Promise<CycleReport> {
 }
 
 function watchTick(c: Cycle, mode: WatchMode): Promise<WatchReport> {
-  if (c.polling || c.watching || !c.opts.watch)
-    return Promise.resolve({ watched: 0, rows: 0, enforced: 0, skipped: 'poll-running' });
+  if (c.polling || c.watching || !c.opts.watch) return Promise.resolve(none('poll-running'));
   const tick = watchOnce(c, c.opts.watch, mode).finally(() => {
     c.watching = undefined;
   });
@@ -271,8 +265,6 @@ export function createUsageService(
   const c: Cycle = {
     deps,
     opts,
-    source: opts.source,
-    enforcer: opts.enforcer,
     notices: {
       db: deps.db,
       clock: deps.clock,

@@ -36,13 +36,16 @@ async function endedSeconds(
   state: LoadedState,
   reading: UsageReading,
 ): Promise<ReadonlyMap<string, number> | undefined> {
-  const codes = c.source.readEndedSeconds && sessionsEnded(state, reading);
+  const codes = c.opts.source.readEndedSeconds && sessionsEnded(state, reading);
   if (!codes || codes.length === 0) return undefined;
   try {
-    return await c.source.readEndedSeconds!(codes);
+    return await c.opts.source.readEndedSeconds!(codes);
   } catch (err) {
     if (!(err instanceof UnreachableError)) throw err;
-    c.deps.log.warn({ vouchers: codes.length, err: err.message }, 'poll: the time of sessions that ended was not read');
+    c.deps.log.warn(
+      { vouchers: codes.length, err: err.message },
+      'poll: the time of sessions that ended was not read',
+    );
     return undefined;
   }
 }

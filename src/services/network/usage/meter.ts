@@ -14,6 +14,7 @@ import type { DeviceIndex, DeviceRow, LoadedState, LoadedVoucher } from './load'
 import { deviceIndex, deviceOf, moveCounter, queueOwners } from './owners';
 import { voucherProfile } from '../../shop/vouchers/state';
 import type { BootWindow, CounterReading, SessionReading, UsageReading } from './source';
+import { sessionGrowthEachWay } from './subscribers';
 import type { AlertCandidate, DeviceWrite, MeterInput, MeterResult, VoucherWrite } from './meter-types';
 
 export type { SampleRow } from './meter-types';
@@ -132,11 +133,8 @@ function meterCounters(
     if (!owner || !v || found.get(owner)?.counter) continue;
     // Bytes since the baseline (counterDelta's rule: a counter that went down, or a new one, counts from zero).
     const base = baselineHolder(owner, q, idx, input, out.clearBaselines);
-    const bUp = base ? Number(base.baseline_up) : 0;
-    const bDown = base ? Number(base.baseline_down) : 0;
-    const fresh = base === undefined || q.up < bUp || q.down < bDown;
-    const up = fresh ? q.up : q.up - bUp;
-    const down = fresh ? q.down : q.down - bDown;
+    const b = base && { up: Number(base.baseline_up), down: Number(base.baseline_down) };
+    const { up, down } = sessionGrowthEachWay(q, b);
     const f = findingOf(found, owner);
     f.counter = q;
     f.dUp = up;

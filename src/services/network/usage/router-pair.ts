@@ -6,7 +6,6 @@
  * The read is kept here, between the two, and nowhere else: the seam between the poll and its source and enforcer
  * carries no router shapes.
  */
-import type { QueueTexts } from '../../../domain/queues';
 import type { ManagedHotspot, RouterSnapshot } from '../../../router/hotspot';
 import { routerEnforcer, type Enforcer } from './enforcer';
 import {
@@ -24,7 +23,6 @@ export interface RouterPair {
 export function routerPair(
   hotspot: ManagedHotspot,
   now: () => number,
-  texts?: QueueTexts,
   subscribers?: SubscriberSessionsRead,
 ): RouterPair {
   let last: { counters: UsageReading['counters']; snapshot: RouterSnapshot } | undefined;
@@ -34,7 +32,7 @@ export function routerPair(
   const source = routerCounterSource(hotspot, now, keep, subscribers);
   // A reading the poll narrowed (sessions over a device count taken out) keeps its counters: that is how the
   // enforcer knows the reading is its source's latest read, not another source's.
-  const enforcer = routerEnforcer(hotspot, texts, (reading) =>
+  const enforcer = routerEnforcer(hotspot, (reading) =>
     last && last.counters === reading.counters ? last.snapshot : undefined,
   );
   return { source, enforcer };
