@@ -119,9 +119,7 @@ async function listRows(db: Knex, opts: { status?: unknown; siteId?: number }): 
 function signInParts(deps: Deps, viewOf: (id: number) => Promise<SubscriberView>) {
   const { db, clock, audit } = deps;
   const signIn = createSubscriberSignIn({
-    db,
-    box: deps.box,
-    limiter: deps.limiter,
+    ...deps,
     delays: deps.loginDelays ?? createLoginDelays(db, clock),
   });
   const atAddress = deps.atAddress ?? noPppSessionsRead;
