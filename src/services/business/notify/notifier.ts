@@ -48,20 +48,8 @@ export class Notifier {
     this.log = deps.log.child({ module: 'notify' });
     const now = () => deps.clock.now();
     const { store } = deps.parts;
-    this.watch = new NotifyWatch({
-      db: deps.db,
-      clock: deps.clock,
-      log: this.log,
-      sites: deps.sites,
-      store,
-      voice: (s) => deps.parts.voice(s),
-    });
-    this.sender = new NotifySender({
-      db: deps.db,
-      clock: deps.clock,
-      log: this.log,
-      store,
-    });
+    this.watch = new NotifyWatch({ ...deps, log: this.log, store, voice: (s) => deps.parts.voice(s) });
+    this.sender = new NotifySender({ ...deps, log: this.log, store });
     this.watchJob = new PeriodicJob('notify-watch', WATCH_SECONDS, () => this.look(), this.log, now);
     this.sendJob = new PeriodicJob('notify-send', SEND_SECONDS, () => this.sender.run(), this.log, now);
   }

@@ -27,17 +27,6 @@ export const paymentNotFound = () => new AppError('PAYMENT_NOT_FOUND', 'No such 
 const alreadyVoided = (id: number) =>
   new AppError('PAYMENT_VOIDED', `Payment ${id} is void already`, 409, 'payment');
 
-interface PaymentVoided {
-  paymentId: number;
-  reversalId: number;
-  amount: number;
-  /** Invoices it had paid (numbers), open again for what it paid of them. */
-  reopened: string[];
-  /** Credit taken back from the balance, and what later invoices gave back of the credit they had taken. */
-  creditTaken: number;
-  unapplied: Array<{ invoice: string; amount: number }>;
-}
-
 function readVoidReason(reason: unknown): string {
   const why = typeof reason === 'string' ? reason.trim() : '';
   if (why.length < 3 || why.length > 200 || [...why].some((ch) => ch < ' '))
@@ -67,7 +56,7 @@ async function voidPayment(
   db: Knex,
   d: { now: number; subscriberId: number; paymentId: number; actor: Actor },
   reason: unknown,
-): Promise<PaymentVoided> {
+) {
   const why = readVoidReason(reason);
   try {
     return await db.transaction(async (trx) => {
@@ -153,7 +142,9 @@ async function voidPayment(
         paymentId: d.paymentId,
         reversalId,
         amount,
+        // Invoices it had paid (numbers), open again for what it paid of them.
         reopened: paid.map((a) => a.number),
+        // Credit taken back from the balance, and what later invoices gave back of the credit they had taken.
         creditTaken,
         unapplied,
       };

@@ -110,18 +110,14 @@ function applyTo(config: AppConfig, v: BillingSettingValues): void {
   config.billing.invoicePrefix = v.invoice_prefix;
 }
 
-/** The reminder goes before the due date: fewer days than the days to pay (0 = on the due date itself). */
-function reminderFits(v: BillingSettingValues): boolean {
-  return v.remind_days === 0 || v.remind_days < v.due_days;
-}
-
 /** The reminder that would not come before the due date, under the field the owner changed. */
 function reminderProblem(
   after: BillingSettingValues,
   parsed: ReadonlyMap<BillingSettingField, unknown>,
   c: ErrorCollector,
 ): void {
-  if (reminderFits(after)) return;
+  // The reminder goes before the due date: fewer days than the days to pay (0 = on the due date itself).
+  if (after.remind_days === 0 || after.remind_days < after.due_days) return;
   const field = parsed.has('remind_days') || !parsed.has('due_days') ? 'remind_days' : 'due_days';
   c.add(
     field,

@@ -172,21 +172,10 @@ async function payments(db: Knex, c: ScanContext): Promise<NewSms[]> {
   >;
   const out: NewSms[] = [];
   for (const f of facts) {
-    out.push(
-      row(
-        f,
-        `payment:${f.id}`,
-        'payment',
-        paymentText(c.voice(f.language), {
-          amount: Number(f.amount),
-          ...(await balanceAfter(db, {
-            id: f.id,
-            subscriberId: Number(f.subscriber_id),
-            at: Number(f.created_at),
-          })),
-        }),
-      ),
-    );
+    const at = Number(f.created_at);
+    const after = await balanceAfter(db, { id: f.id, subscriberId: Number(f.subscriber_id), at });
+    const text = paymentText(c.voice(f.language), { amount: Number(f.amount), ...after });
+    out.push(row(f, `payment:${f.id}`, 'payment', text));
   }
   return out;
 }

@@ -36,8 +36,7 @@ export interface SmsService {
   run(): Promise<SmsRound>;
 }
 
-interface SmsDeps extends Omit<SmsSenderDeps, 'db'> {
-  db: Db;
+interface SmsDeps extends SmsSenderDeps {
   config: AppConfig;
   settings: Pick<SettingsService, 'get'>;
 }

@@ -14,10 +14,8 @@
  * twice to the shop's Semaphore credit. A sending row is judged left behind after STALE_SENDING_MS, well past
  * a call's timeout, so a second controller's send in flight is never taken for a crash.
  */
-import type { Knex } from 'knex';
 import { retryDelay } from '../../../domain/notify';
-import type { Clock } from '../../../lib/clock';
-import type { Logger } from '../../../lib/logger';
+import type { ShopDeps } from '../../deps';
 import {
   MAX_NUMBERS_PER_CALL,
   semaphoreNumber,
@@ -34,11 +32,7 @@ const STALE_SENDING_MS = 2 * 60_000;
 /** How late past its turn a running controller may try a row: rounds every 15 s, a full limiter's wait. */
 export const LATE_SLACK_MS = 5 * 60_000;
 
-export interface SmsSenderDeps {
-  db: Knex;
-  clock: Clock;
-  log: Logger;
-}
+export type SmsSenderDeps = Pick<ShopDeps, 'db' | 'clock' | 'log'>;
 
 export interface SendRound {
   calls: number;

@@ -1,5 +1,5 @@
 /** A subscriber's billing day changed: the columns to write, and the change said in the audit's words. */
-import { nextCycleStart } from '../../../domain/billing-cycle';
+import { billingDayOn, nextCycleStart } from '../../../domain/billing-cycle';
 import { termsOf, type LoadedRow } from './store';
 
 /**
@@ -12,15 +12,10 @@ export function billingDayChange(
   today: string,
   changes: string[],
 ): Record<string, unknown> {
-  let current = Number(row.billing_day);
-  let anchor = row.billing_anchor;
-  const pending = row.billing_day_next == null ? null : Number(row.billing_day_next);
-  const from = row.billing_day_from;
-  if (pending !== null && from !== null && today >= from) {
-    current = pending;
-    anchor = from;
-  }
-  const effectiveNext = pending !== null && from !== null && today < from ? pending : null;
+  const { next } = termsOf(row);
+  const current = billingDayOn(termsOf(row), today);
+  const anchor = next && today >= next.from ? next.from : row.billing_anchor;
+  const effectiveNext = next && today < next.from ? next.billingDay : null;
   if (day === (effectiveNext ?? current)) return {};
   const folded = { billing_day: current, billing_anchor: anchor };
   if (day === current) {

@@ -9,6 +9,7 @@ import { AppError } from '../../../domain/errors';
 import { AUTO_STATIC_IP } from '../../../domain/subscriber-fields';
 import type { SiteRef } from '../../deps';
 import type { ImportProblem } from './types';
+import { siteAddresses } from './static-ip';
 
 /** A single add's refusal of a row's address as that row's problem; undefined for any other error. */
 export function addressRefusal(row: number, err: unknown): ImportProblem | undefined {
@@ -25,16 +26,7 @@ export async function addressProblems(
   const given = rows.filter((r): r is { row: number; ip: string } => !!r.ip && r.ip !== AUTO_STATIC_IP);
   if (!given.length) return [];
   const held = new Map(
-    (
-      (await db('subscribers')
-        .where({ site_id: site.id })
-        .whereNot('status', 'ended')
-        .whereIn(
-          'static_ip',
-          given.map((r) => r.ip),
-        )
-        .select('static_ip', 'username')) as Array<{ static_ip: string; username: string }>
-    ).map((s) => [s.static_ip, s.username]),
+    (await siteAddresses(db, site.id)).addresses.map((a) => [a.ip, a.subscriber.username]),
   );
   const first = new Map<string, number>();
   const problems: ImportProblem[] = [];

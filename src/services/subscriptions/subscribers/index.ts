@@ -13,8 +13,6 @@ import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../../domain/subs
 import { recordEvent } from '../../business/events';
 import { localDate } from '../../../domain/calendar';
 import type { ShopDeps } from '../../deps';
-import type { ProfileService } from '../../shop/profiles/types';
-import type { CredentialsBox } from '../../business/sites/credentials';
 import { createLoginDelays, type LoginDelays } from '../../business/login-delays';
 import {
   createSubscriberSignIn,
@@ -27,7 +25,7 @@ import { planChangeQuotes, updateSubscriber, type ChangeDeps } from './changes';
 import { activateNow, startScheduled } from './activate';
 import { importSubscribers } from './import';
 import { openSuspensions, statusChanges } from './status';
-import { siteAddresses, type SiteAddressing } from './static-ip';
+import { siteAddresses } from './static-ip';
 import { accountNo, loadRows, subscriberNotFound, toView, usageOf, type LoadedRow } from './store';
 import type {
   BillingHooks,
@@ -45,25 +43,20 @@ import {
 
 const SUBSCRIBER_CHANGED = 'subscriber.changed';
 
-type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> & {
-  profiles: ProfileService;
-  box: Pick<CredentialsBox, 'seal' | 'open'>;
-  /** The portal's wrong-code limits, which a wrong account login counts against too. */
-  limiter?: SignInLimiter;
-  /** The login delays a wrong account login counts against too (per account, per address); its own when none. */
-  loginDelays?: LoginDelays;
-  /** Which subscriber an address belongs to (the PPP sessions); none known until they are read. */
-  atAddress?: SubscriberAtAddress;
-  /** Billing, told of changes and asked what is owed (src/services/subscriptions/billing/index.ts); absent: nothing billed. */
-  billing?: Partial<BillingHooks>;
-  /** A site's router's pools and own addresses, read when a fixed address is given (static-ip.ts). */
-  addressing?: SiteAddressing;
-};
-
-type Today = (row?: { site_tz: string | null }) => string;
+type Deps = Pick<ShopDeps, 'db' | 'clock' | 'config' | 'audit'> &
+  Pick<ChangeDeps, 'profiles' | 'box' | 'addressing'> & {
+    /** The portal's wrong-code limits, which a wrong account login counts against too. */
+    limiter?: SignInLimiter;
+    /** The login delays a wrong account login counts against too (per account, per address); its own when none. */
+    loginDelays?: LoginDelays;
+    /** Which subscriber an address belongs to (the PPP sessions); none known until they are read. */
+    atAddress?: SubscriberAtAddress;
+    /** Billing, told of changes and asked what is owed (src/services/subscriptions/billing/index.ts); absent: nothing billed. */
+    billing?: Partial<BillingHooks>;
+  };
 
 /** Subscribers' rows as the faces read them: with this cycle's usage, what they owe, their session and hold. */
-function subscriberViews(deps: Deps, today: Today) {
+function subscriberViews(deps: Deps, today: ChangeDeps['today']) {
   const { db, clock, box } = deps;
   return async function views(rows: LoadedRow[]): Promise<SubscriberView[]> {
     const shaped = rows.map((r) => ({ row: r, view: toView(r, today(r), 0, box) }));
@@ -126,9 +119,7 @@ async function listRows(db: Knex, opts: { status?: unknown; siteId?: number }): 
 function signInParts(deps: Deps, viewOf: (id: number) => Promise<SubscriberView>) {
   const { db, clock, audit } = deps;
   const signIn = createSubscriberSignIn({
-    db,
-    box: deps.box,
-    limiter: deps.limiter,
+    ...deps,
     delays: deps.loginDelays ?? createLoginDelays(db, clock),
   });
   const atAddress = deps.atAddress ?? noPppSessionsRead;
@@ -153,24 +144,18 @@ function signInParts(deps: Deps, viewOf: (id: number) => Promise<SubscriberView>
 }
 
 export function createSubscriberService(deps: Deps): SubscriberService {
-  const { db, clock, audit } = deps;
+  const { db, clock } = deps;
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
   // Today in the subscriber's site's time zone, else the shop's: read when used (either may change while running).
-  const today: Today = (row) => localDate(clock.now(), row?.site_tz || deps.config.tz);
+  const today: ChangeDeps['today'] = (row) => localDate(clock.now(), row?.site_tz || deps.config.tz);
   const views = subscriberViews(deps, today);
   const viewOf = async (id: number) => (await views(await loadRows(db, (q) => q.where('s.id', id))))[0];
   const changed = async (trx: Knex, id: number, change: SubscriberChange, message: string) =>
     recordEvent(trx, clock, { kind: SUBSCRIBER_CHANGED, message, data: { id, change } });
   const emit = (e: SubscriberChanged) => void bus.emit('change', e);
   const edits: ChangeDeps = {
-    db,
-    clock,
-    audit,
-    profiles: deps.profiles,
-    box: deps.box,
-    billing: deps.billing,
-    addressing: deps.addressing,
+    ...deps,
     today,
     dueDays: () => deps.config.billing.dueDays,
     loadOne: (ref: number | string) => loadOne(db, ref),

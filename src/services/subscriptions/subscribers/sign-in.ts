@@ -10,15 +10,12 @@ import type { Knex } from 'knex';
 import { AppError, RateLimitedError } from '../../../domain/errors';
 import type { LoginDelays, LoginTry } from '../../business/login-delays';
 import type { CredentialsBox } from '../../business/sites/credentials';
-import type { Asker, GuessTicket } from '../../shop/guess-limiter/types';
+import type { Asker } from '../../shop/guess-limiter/types';
+import type { GuessLimiter } from '../../shop/guess-limiter';
 import { loadRows } from './store';
 
 /** The portal's wrong-code limits (src/services/shop/guess-limiter). */
-export interface SignInLimiter {
-  admit(asker: Asker): Promise<GuessTicket>;
-  retryAfter(asker: Asker): Promise<number>;
-  forgive(asker: Asker): void;
-}
+export type SignInLimiter = Pick<GuessLimiter, 'admit' | 'retryAfter' | 'forgive'>;
 
 /** Usernames whose wrong passwords are remembered with who typed them, and askers kept per username. */
 const REMEMBERED = { usernames: 1000, askers: 8 };

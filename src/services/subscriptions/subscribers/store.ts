@@ -3,9 +3,8 @@
  * shop date (its cycle, the cycle's usage). The password is opened here only, for the view the owner reads.
  */
 import type { Knex } from 'knex';
-import { cycleOn, type CycleTerms } from '../../../domain/billing-cycle';
+import { billingDayOn, cycleOn, type CycleTerms } from '../../../domain/billing-cycle';
 import { AppError } from '../../../domain/errors';
-import type { Profile } from '../../../domain/profile-types';
 import type { SubscriberLanguage } from '../../../domain/subscriber-fields';
 import type { SubscriberStatus } from '../../../domain/subscriber-status';
 import type { CredentialsBox } from '../../business/sites/credentials';
@@ -120,12 +119,9 @@ export function toView(
   counted: number,
   box: Pick<CredentialsBox, 'open'>,
 ): SubscriberView {
-  const profile: Profile = profileFromRow(row.profile_row);
-  const cap = profile.dataCapBytes ?? null;
-  const next =
-    row.billing_day_next == null || row.billing_day_from == null
-      ? null
-      : { day: Number(row.billing_day_next), from: row.billing_day_from };
+  const cap = profileFromRow(row.profile_row).dataCapBytes ?? null;
+  const terms = termsOf(row);
+  const { next } = terms;
   return {
     id: Number(row.id),
     accountNo: accountNo(Number(row.seq)),
@@ -133,8 +129,8 @@ export function toView(
     mobile: row.mobile,
     profile: row.profile_row.name,
     price: Number(row.profile_row.price),
-    billingDay: next && today >= next.from ? next.day : Number(row.billing_day),
-    billingDayNext: next && today < next.from ? next : null,
+    billingDay: billingDayOn(terms, today),
+    billingDayNext: next && today < next.from ? { day: next.billingDay, from: next.from } : null,
     username: row.username,
     password: box.open(row.password_enc, row.site_name),
     site: { id: Number(row.site_id), name: row.site_name },
@@ -145,7 +141,7 @@ export function toView(
     paidUntil: row.paid_until ?? null,
     openingBalance: row.opening_balance == null ? null : Number(row.opening_balance),
     openingDueOn: row.opening_due_on ?? null,
-    cycle: cycleOn(termsOf(row), today),
+    cycle: cycleOn(terms, today),
     usage: {
       countedBytes: counted,
       capBytes: cap,
