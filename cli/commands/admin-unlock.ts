@@ -4,7 +4,7 @@
  * mistyped, or a subscriber held back by someone else's guesses, needs no restart and no wait.
  */
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { optionSpec, parseCommand } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 
@@ -47,12 +47,7 @@ const unlockSubscriber: CommandDef = {
   summary: "clear a subscriber's portal sign-in waits after wrong passwords (one, or all)",
   usage: SUBSCRIBER_USAGE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { json: { type: 'boolean' } },
-      SUBSCRIBER_USAGE,
-      [0, 1],
-    );
+    const { values, positionals } = parseCommand(args, optionSpec([], ['json']), SUBSCRIBER_USAGE, [0, 1]);
     const ref = positionals[0]?.trim() || undefined;
     return withCore(async (core) => {
       if (ref === undefined) {

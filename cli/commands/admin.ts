@@ -5,7 +5,7 @@ import { openDatabase, migrateLatest } from '../../src/db/knex';
 import { ValidationError } from '../../src/domain/errors';
 import { formatBytes } from '../../src/domain/units';
 import { out } from '../lib/ansi';
-import { parseCommand, stringOptions } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatDate, parseDate } from '../lib/dates';
 import { profilesTable, salesTable } from '../lib/render';
@@ -23,11 +23,7 @@ const profilesList: CommandDef = {
   summary: 'list profiles',
   usage: PROFILES,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { all: { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
-      PROFILES,
-    );
+    const { values } = parseCommand(args, optionSpec(['site'], ['all', 'json']), PROFILES);
     return withCore(async (core) => {
       const profiles = await core.services.profiles.list({
         includeArchived: values.all === true,
@@ -50,10 +46,7 @@ Vouchers sold (first used) and their value, in the shop's time zone. Both dates 
 Defaults: from and to today, by profile. --site: one site's vouchers only (its id or name).`;
 
 /** The options both reports take. */
-const REPORT_OPTIONS = {
-  ...stringOptions(['from', 'to', 'site']),
-  json: { type: 'boolean' },
-} as const;
+const REPORT_OPTIONS = optionSpec(['from', 'to', 'site'], ['json']);
 
 /** `--from/--to` (inclusive days in the shop's zone) → [from, to) instants, and the two days as printed. */
 function reportRange(

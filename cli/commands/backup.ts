@@ -12,7 +12,7 @@ import { restoreBackup, type RestoreReport } from '../../src/services/business/b
 import { applyStoredShopSettings } from '../../src/services/business/settings/shop-stored';
 import type { BackupResult } from '../../src/services/business/backup/types';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openCliLogs } from '../lib/log';
 import { print, printJson, type CommandDef } from './shared';
@@ -67,11 +67,7 @@ const backup: CommandDef = {
   summary: 'make one backup of the whole database now (while the server runs)',
   usage: BACKUP,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { out: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' } },
-      BACKUP,
-    );
+    const { values } = parseCommand(args, optionSpec(['out', 'format'], ['json']), BACKUP);
     const format = parseFormat(values.format);
     const config = loadConfig(process.env);
     if (config.database.engine === 'sqlite' && !fs.existsSync(config.database.file))
@@ -140,12 +136,7 @@ const restore: CommandDef = {
   summary: 'replace the database with a backup (server stopped)',
   usage: RESTORE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { yes: { type: 'boolean' }, json: { type: 'boolean' } },
-      RESTORE,
-      1,
-    );
+    const { values, positionals } = parseCommand(args, optionSpec([], ['yes', 'json']), RESTORE, 1);
     const config = loadConfig(process.env);
     // A bare name, as the Backups page and `pisonet backup` print it, is found in BACKUP_DIR.
     const file = await resolveBackupFile(positionals[0], config.backup.dir);

@@ -14,7 +14,7 @@ import { ValidationError } from '../../src/domain/errors';
 import type { TemplateScope } from '../../src/services/shop/card-templates';
 import { quickPrint } from '../../src/services/shop/vouchers/quick-print';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError, stringOptions } from '../lib/args';
+import { parseCommand, requireOption, usageError, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { generateOnSites } from '../lib/site-batch';
@@ -31,7 +31,7 @@ function scopeOf(values: Record<string, string | boolean | undefined>, usage: st
   return { kind: 'shop' };
 }
 
-const scopeOptions = { profile: { type: 'string' }, batch: { type: 'string' } } as const;
+const SCOPE_OPTIONS = ['profile', 'batch'];
 
 function describe(t: CardTemplate): string {
   return keyValues([
@@ -58,7 +58,7 @@ const show: CommandDef = {
   summary: 'show the design of printed cards',
   usage: SHOW,
   async run(args) {
-    const { values } = parseCommand(args, { ...scopeOptions, json: { type: 'boolean' } }, SHOW);
+    const { values } = parseCommand(args, optionSpec(SCOPE_OPTIONS, ['json']), SHOW);
     const scope = scopeOf(values, SHOW);
     return withCore(async (core) => {
       const r = await core.services.cards.resolve(scope);
@@ -117,11 +117,7 @@ const set: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        ...scopeOptions,
-        ...stringOptions([...TEXTS, 'logo', 'qr', 'show', 'hide', 'file']),
-        json: { type: 'boolean' },
-      },
+      optionSpec([...SCOPE_OPTIONS, ...TEXTS, 'logo', 'qr', 'show', 'hide', 'file'], ['json']),
       SET,
     );
     const scope = scopeOf(values, SET);
@@ -162,7 +158,7 @@ const reset: CommandDef = {
   summary: "remove a profile's or a batch's own card design",
   usage: RESET,
   async run(args) {
-    const { values } = parseCommand(args, scopeOptions, RESET);
+    const { values } = parseCommand(args, optionSpec(SCOPE_OPTIONS), RESET);
     const scope = scopeOf(values, RESET);
     if (scope.kind === 'shop') throw usageError('name a --profile or a --batch', RESET);
     return withCore(async (core) => {
@@ -188,11 +184,7 @@ const quick: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        ...stringOptions(['profile', 'count', 'site', 'paper']),
-        out: { type: 'string', short: 'o' },
-        json: { type: 'boolean' },
-      },
+      { ...optionSpec(['profile', 'count', 'site', 'paper'], ['json']), out: { type: 'string', short: 'o' } },
       PRINT,
     );
     const profile = requireOption(values, 'profile', PRINT);

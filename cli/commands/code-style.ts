@@ -7,7 +7,7 @@ import {
 } from '../../src/services/shop/vouchers/code-style';
 import { resolveCodeStyle } from '../../src/domain/code-style';
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, stringOptions } from '../lib/args';
+import { givenOptions, parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { codeStyleJson } from '../../src/services/shop/vouchers/json';
 import { CommandDef, print, printJson, withCore } from './shared';
@@ -37,15 +37,7 @@ export const codeStyle: CommandDef = {
   summary: "show or set the shop's code style (numbers only, small letters, a separate password)",
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        ...stringOptions(CODE_STYLE_OPTIONS),
-        check: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { values } = parseCommand(args, optionSpec(CODE_STYLE_OPTIONS, ['check', 'json']), USAGE);
     const input = givenOptions(values, CODE_STYLE_OPTIONS);
     const setting = Object.keys(input).length > 0 && !values.check;
     return withCore(async (core) => {

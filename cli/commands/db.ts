@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/db/knex';
 import { ValidationError, DatabaseUrlError, AppError } from '../../src/domain/errors';
 import { PROJECT_ROOT } from '../../src/lib/paths';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, stringOptions } from '../lib/args';
+import { parseCommand, requireOption, optionSpec } from '../lib/args';
 import { print, printJson, type CommandDef } from './shared';
 
 const COPY = `Usage: pisonet db copy --from URL --to URL [--force] [--json]
@@ -56,15 +56,7 @@ const copy: CommandDef = {
   summary: 'copy the whole database to another one (e.g. SQLite to PostgreSQL), checked',
   usage: COPY,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        ...stringOptions(['from', 'to']),
-        force: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      COPY,
-    );
+    const { values } = parseCommand(args, optionSpec(['from', 'to'], ['force', 'json']), COPY);
     const from = target(requireOption(values, 'from', COPY), 'from');
     const to = target(requireOption(values, 'to', COPY), 'to');
     if (same(from, to)) throw new ValidationError('to', '--to is the same database as --from');

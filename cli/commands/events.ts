@@ -7,7 +7,7 @@ import { activityGroup, ACTIVITY_LABELS } from '../../src/domain/activity';
 import { formatShopTime } from '../../src/domain/clock';
 import { normaliseCode } from '../../src/domain/codes';
 import { isoInstant } from '../../src/domain/units';
-import { parseCommand, stringOptions } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { table } from '../lib/table';
 import { CommandDef, parseWhole, print, printJson, siteOption, withCore } from './shared';
 
@@ -23,14 +23,7 @@ export const eventsCommand: CommandDef = {
   summary: "the shop's activity feed (one site with --site)",
   usage: EVENTS,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        ...stringOptions(['site', 'code', 'limit']),
-        json: { type: 'boolean' },
-      },
-      EVENTS,
-    );
+    const { values } = parseCommand(args, optionSpec(['site', 'code', 'limit'], ['json']), EVENTS);
     const limit =
       typeof values.limit === 'string' ? parseWhole(values.limit, 'limit', 'a list size', 1, 500) : 20;
     return withCore(async (core) => {

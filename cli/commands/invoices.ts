@@ -15,7 +15,7 @@ import {
   SameReferenceError,
   type PaymentOutcome,
 } from '../../src/services/subscriptions/billing/payments';
-import { parseCommand, stringOptions } from '../lib/args';
+import { parseCommand, optionSpec, YES_OPTION } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import type { Core } from '../../src/core';
@@ -60,11 +60,7 @@ const list: CommandDef = {
   summary: "subscribers' invoices, by status or subscriber",
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { status: { type: 'string' }, subscriber: { type: 'string' }, json: { type: 'boolean' } },
-      LIST,
-    );
+    const { values } = parseCommand(args, optionSpec(['status', 'subscriber'], ['json']), LIST);
     return withCore(async (core) => {
       const who =
         values.subscriber === undefined
@@ -137,11 +133,7 @@ const pay: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        ...stringOptions(['method', 'reference']),
-        yes: { type: 'boolean', short: 'y' },
-        json: { type: 'boolean' },
-      },
+      { ...optionSpec(['method', 'reference'], ['json']), ...YES_OPTION },
       PAY,
       2,
     );

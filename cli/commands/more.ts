@@ -15,7 +15,7 @@ import {
 import { profileJson } from '../../src/services/shop/profiles/json';
 import { timeSaleJson } from '../../src/services/shop/vouchers/json';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError, stringOptions } from '../lib/args';
+import { parseCommand, requireOption, usageError, optionSpec, YES_OPTION } from '../lib/args';
 import { cliActor, preferRouter } from '../lib/context';
 import { renderSheetToFile, sheetNotes } from '../lib/sheet';
 import { keyValues } from '../lib/table';
@@ -42,7 +42,7 @@ const sheet: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        ...stringOptions(['batch', 'paper', 'format', 'include', 'design', 'from']),
+        ...optionSpec(['batch', 'paper', 'format', 'include', 'design', 'from']),
         out: { type: 'string', short: 'o' },
       },
       SHEET,
@@ -84,11 +84,7 @@ const extend: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        ...stringOptions(['time', 'price']),
-        yes: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
+      optionSpec(['time', 'price'], ['yes', 'json']),
       EXTEND,
       1,
     );
@@ -150,7 +146,7 @@ const fromJson = (update: boolean): CommandDef => {
     async run(args) {
       const { values, positionals } = parseCommand(
         args,
-        { site: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+        { ...optionSpec(['site'], ['json']), ...YES_OPTION },
         usage,
         update ? 2 : 1,
       );
@@ -182,12 +178,7 @@ const pimport: CommandDef = {
   summary: 'add or replace profiles from a profiles.json file',
   usage: PIMPORT,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { 'dry-run': { type: 'boolean' }, site: { type: 'string' }, json: { type: 'boolean' } },
-      PIMPORT,
-      1,
-    );
+    const { values, positionals } = parseCommand(args, optionSpec(['site'], ['dry-run', 'json']), PIMPORT, 1);
     const json = await readJsonFile(positionals[0]);
     return withCore(async (core) => {
       const dryRun = values['dry-run'] === true;

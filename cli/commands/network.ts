@@ -6,7 +6,7 @@ import { normaliseMac, parseSpeedLimit } from '../../src/domain/units';
 import type { Core } from '../../src/core';
 import type { BandwidthChange, BandwidthService } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, stringOptions, usageError, type OptionSpec } from '../lib/args';
+import { parseCommand, requireOption, usageError, type OptionSpec, optionSpec } from '../lib/args';
 import { cliActor, requireRouter } from '../lib/context';
 import { queuesTable, speedText, trafficTable, usersTable } from '../lib/render';
 import {
@@ -181,7 +181,7 @@ const bwSet = deviceCommand(
     return (bw, mac) => bw.setLimit(mac, up, down, cliActor());
   },
   (c, at) => `Limit for ${c.mac}${at}: ${speedText(c)}.`,
-  stringOptions(['up', 'down']),
+  optionSpec(['up', 'down']),
 );
 
 const bwRemove = deviceCommand(

@@ -4,7 +4,7 @@
  * and `--webhook-secret -` read them from standard input (out of the shell's history).
  */
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, stringOptions } from '../lib/args';
+import { givenOptions, parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import type { NotifyField, NotifySettingsView } from '../../src/services/business/notify';
 import type { Core } from '../../src/core';
@@ -96,7 +96,7 @@ export const notifyCommands: CommandDef[] = [
     summary: 'set Telegram, the webhook, the alerts and the language of the notifications',
     usage: SET,
     async run(args) {
-      const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SET);
+      const { values } = parseCommand(args, optionSpec(OPTION, ['json']), SET);
       const input = givenOptions(values, OPTION);
       for (const f of ['telegram_token', 'webhook_secret'] as const)
         if (input[f] === '-') input[f] = (await readStdin()).trim();

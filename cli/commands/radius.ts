@@ -10,7 +10,7 @@ import { createLogger } from '../../src/lib/logger';
 import { freeradiusDb, writeFreeradiusConfig } from '../../src/radius/write-config';
 import { radiusClients } from '../../src/services/network/radius/clients';
 import { openCredentialsBox } from '../../src/services/business/sites/credentials';
-import { parseCommand, usageError, stringOptions } from '../lib/args';
+import { parseCommand, usageError, optionSpec } from '../lib/args';
 import { CommandDef, parseWhole, print, printJson, withCore } from './shared';
 
 const CONFIG = `Usage: pisonet radius freeradius-config --dir DIR [--auth-port N] [--acct-port M] [--address IP] [--json]
@@ -41,10 +41,7 @@ const configCommand: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        ...stringOptions(['dir', 'auth-port', 'acct-port', 'address']),
-        json: { type: 'boolean' },
-      },
+      optionSpec(['dir', 'auth-port', 'acct-port', 'address'], ['json']),
       CONFIG,
     );
     if (typeof values.dir !== 'string' || values.dir.trim() === '')

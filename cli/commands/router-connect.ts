@@ -6,10 +6,10 @@ import { confirmAction } from '../lib/ask';
 import { ValidationError, AppError } from '../../src/domain/errors';
 import type { RouterBinding } from '../../src/services/network/router-binding';
 import { out } from '../lib/ansi';
-import { parseCommand } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { cliActor, routerDownError } from '../lib/context';
 import { routerInfoText } from '../lib/render';
-import { parseSiteRead, SITE_OPTION, siteValue, withSiteRouter } from '../lib/site-router';
+import { parseSiteRead, siteValue, withSiteRouter } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const ROUTER_TEST = `Usage: pisonet router test [--site SITE] [--json]
@@ -60,11 +60,7 @@ export const routerAdopt: CommandDef = {
   summary: "make the connected router this database's router (ends safe mode)",
   usage: ROUTER_ADOPT,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { yes: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
-      ROUTER_ADOPT,
-    );
+    const { values } = parseCommand(args, optionSpec(['site'], ['yes', 'json']), ROUTER_ADOPT);
     return withSiteCore(siteValue(values), (s) =>
       adoptRouter(s.binding, s.isDefault ? undefined : s.site.name, values),
     );

@@ -8,10 +8,10 @@ import { confirmAction } from '../lib/ask';
 import type { SetupItem } from '../../src/router/setup-plan';
 import { out } from '../lib/ansi';
 import { setupChangeText, setupItemsText as itemsText } from '../lib/setup-render';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { leaveDemoRouterToOwner } from '../../src/demo/router-setup';
-import { SITE_OPTION, siteValue } from '../lib/site-router';
+import { siteValue } from '../lib/site-router';
 import { CommandDef, print, printJson, withCore, withSiteCore } from './shared';
 
 const USAGE = `Usage: pisonet router setup --check [--site SITE] [--json]
@@ -39,14 +39,7 @@ const setup: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        check: { type: 'boolean' },
-        apply: { type: 'boolean' },
-        yes: { type: 'boolean' },
-        only: { type: 'string' },
-        json: { type: 'boolean' },
-        ...SITE_OPTION,
-      },
+      optionSpec(['only', 'site'], ['check', 'apply', 'yes', 'json']),
       USAGE,
     );
     if (values.check && values.apply) throw usageError('use --check or --apply, not both', USAGE);

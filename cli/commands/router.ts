@@ -7,10 +7,10 @@ import { confirmAction } from '../lib/ask';
 import { ValidationError } from '../../src/domain/errors';
 import type { RouterRead } from '../../src/services/network/router-housekeeping';
 import { out } from '../lib/ansi';
-import { parseCommand, usageError, stringOptions } from '../lib/args';
+import { parseCommand, usageError, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { logTable, READINGS, readHeading, trafficText, type Reading } from '../lib/router-render';
-import { parseSiteRead, SITE_OPTION, siteValue, type SiteRouter } from '../lib/site-router';
+import { parseSiteRead, siteValue, type SiteRouter } from '../lib/site-router';
 import { CommandDef, parseWhole, print, printJson, withSiteCore } from './shared';
 
 const SITE_HELP = `  --site SITE   a site's router (its name or id) instead of the .env router (site "default")
@@ -101,15 +101,7 @@ const log: CommandDef = {
   summary: "the router's log, newest first",
   usage: LOG,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      {
-        ...stringOptions(['topic', 'grep', 'limit']),
-        json: { type: 'boolean' },
-        ...SITE_OPTION,
-      },
-      LOG,
-    );
+    const { values } = parseCommand(args, optionSpec(['topic', 'grep', 'limit', 'site'], ['json']), LOG);
     const limit =
       typeof values.limit === 'string' ? parseWhole(values.limit, 'limit', 'a count', 1, 1000) : undefined;
     const filter = {
@@ -138,11 +130,7 @@ const traffic: CommandDef = {
   summary: 'the traffic through an interface now',
   usage: TRAFFIC,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { interface: { type: 'string' }, json: { type: 'boolean' }, ...SITE_OPTION },
-      TRAFFIC,
-    );
+    const { values } = parseCommand(args, optionSpec(['interface', 'site'], ['json']), TRAFFIC);
     return withSiteCore(siteValue(values), async (s) => {
       const list = await s.housekeeping.interfaces(s.site);
       const names = list.data.map((i) => i.name);
@@ -183,11 +171,7 @@ const reboot: CommandDef = {
   summary: 'reboot the router (asks first; audited)',
   usage: REBOOT,
   async run(args) {
-    const { values } = parseCommand(
-      args,
-      { yes: { type: 'boolean' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, ...SITE_OPTION },
-      REBOOT,
-    );
+    const { values } = parseCommand(args, optionSpec(['site'], ['yes', 'wait', 'json']), REBOOT);
     return withSiteCore(siteValue(values), async (s, core) => {
       const presence = await s.housekeeping.presence(s.site);
       const name = `router "${presence.identity ?? '?'}"${s.isDefault ? '' : ` of site ${s.site.name}`}`;

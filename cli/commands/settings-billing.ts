@@ -4,7 +4,7 @@
  * service owns the bounds and checks every given option first: a refusal prints every problem, nothing saved.
  */
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, stringOptions } from '../lib/args';
+import { givenOptions, parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import {
@@ -39,7 +39,7 @@ export const billingSettingsCommand: CommandDef = {
   summary: 'show or set the days to pay, grace and reminder days, and the invoice prefix',
   usage: USAGE,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, USAGE);
+    const { values } = parseCommand(args, optionSpec(OPTION, ['json']), USAGE);
     const input = givenOptions(values, OPTION);
     return withCore(async (core) => {
       const billing = core.services.billingSettings;

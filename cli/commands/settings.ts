@@ -11,7 +11,7 @@ import {
   parseMovesPerDay,
 } from '../../src/domain/self-service';
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, stringOptions } from '../lib/args';
+import { givenOptions, parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { SHOP_SETTING_FIELDS, type ShopSettingField } from '../../src/services/business/settings/shop';
@@ -115,7 +115,7 @@ const shop: CommandDef = {
   summary: 'show or set the time zone, WiFi name, card links and admin networks',
   usage: SHOP,
   async run(args) {
-    const { values } = parseCommand(args, { json: { type: 'boolean' }, ...stringOptions(OPTION) }, SHOP);
+    const { values } = parseCommand(args, optionSpec(OPTION, ['json']), SHOP);
     const input = givenOptions(values, OPTION);
     return withCore(async (core) => {
       const shopSettings = core.services.shopSettings;

@@ -3,7 +3,7 @@ import type { Core } from '../../src/core';
 import type { SiteRouter } from '../lib/site-router';
 import { AppError, ValidationError } from '../../src/domain/errors';
 import { parseJsonText } from '../../src/domain/json-text';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, optionSpec, YES_OPTION } from '../lib/args';
 
 export interface CommandDef {
   /** e.g. `vouchers generate` */
@@ -116,12 +116,7 @@ export const parseBatchId = (value: string) =>
  * --yes is required (`refusing to WHAT without confirmation`).
  */
 export function parseConfirmable(args: string[], usage: string, what: string) {
-  const parsed = parseCommand(
-    args,
-    { yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-    usage,
-    1,
-  );
+  const parsed = parseCommand(args, { ...optionSpec([], ['json']), ...YES_OPTION }, usage, 1);
   if (!parsed.values.yes && !process.stdin.isTTY)
     throw usageError(`refusing to ${what} without confirmation: add --yes`, usage);
   return parsed;

@@ -3,7 +3,7 @@
  * from a hidden prompt or standard input (never echoed or printed).
  */
 import { password as passwordPrompt } from '../lib/ask';
-import { stringOptions } from '../lib/args';
+import { optionSpec } from '../lib/args';
 import type { SiteInput } from '../../src/services/business/sites/types';
 import { readStdin } from './shared';
 
@@ -38,13 +38,10 @@ const SETTINGS = [
   'static-pool',
 ] as const;
 
-export const fieldOptions = {
-  ...stringOptions([...SETTINGS, 'password', 'radius-secret']),
-  'password-stdin': { type: 'boolean' },
-  'no-password': { type: 'boolean' },
-  'radius-secret-stdin': { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+export const fieldOptions = optionSpec(
+  [...SETTINGS, 'password', 'radius-secret'],
+  ['password-stdin', 'no-password', 'radius-secret-stdin', 'json'],
+);
 
 /** The password from the flags: stdin, a prompt, none, or (discouraged) the flag; undefined = not given. */
 export async function passwordFrom(

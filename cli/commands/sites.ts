@@ -10,7 +10,7 @@ import { siteJson } from '../../src/services/business/sites/json';
 import { addressesJson } from '../../src/services/subscriptions/subscribers/json';
 import { writeOperatorFile } from '../lib/files';
 import { table } from '../lib/table';
-import { parseCommand, usageError } from '../lib/args';
+import { parseCommand, usageError, optionSpec, YES_OPTION } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { CommandDef, print, printJson, withCore } from './shared';
 import { endedText, siteTable } from './site-table';
@@ -133,12 +133,7 @@ const edit: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        ...fieldOptions,
-        tls: { type: 'boolean' },
-        'no-tls': { type: 'boolean' },
-        'ask-password': { type: 'boolean' },
-      },
+      { ...fieldOptions, ...optionSpec([], ['tls', 'no-tls', 'ask-password']) },
       EDIT,
       1,
     );
@@ -169,7 +164,7 @@ const remove: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      { yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
+      { ...optionSpec([], ['force', 'json']), ...YES_OPTION },
       REMOVE,
       1,
     );
@@ -203,12 +198,7 @@ const loginPage: CommandDef = {
   summary: "a site's hotspot login.html, to upload to its router",
   usage: LOGIN_PAGE,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { portal: { type: 'string' }, out: { type: 'string' } },
-      LOGIN_PAGE,
-      1,
-    );
+    const { values, positionals } = parseCommand(args, optionSpec(['portal', 'out']), LOGIN_PAGE, 1);
     return withCore(async (core) => {
       const site = await core.services.sites.get(positionals[0]);
       const base = typeof values.portal === 'string' ? values.portal : core.config.portalUrl;

@@ -12,7 +12,7 @@ import {
 } from '../../src/services/subscriptions/subscribers/adopt';
 import { adoptResultJson } from '../../src/services/subscriptions/subscribers/adopt-json';
 import { readAddressing } from '../../src/router/addressing';
-import { parseCommand, usageError, stringOptions } from '../lib/args';
+import { parseCommand, usageError, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { openSiteRouter, type SiteRouter } from '../lib/site-router';
 import { table, type Column } from '../lib/table';
@@ -30,12 +30,7 @@ mobile. An amount above six months of the plan's fee looks like a typo and is re
 right. No NAME: every secret not ours. Every secret is checked first: one bad, nothing adopted.
 --dry-run: what would change on the router (comment, profile, service, enabled, fixed address, session), nothing done.`;
 
-const OPTIONS = {
-  ...stringOptions(['site', 'plan', 'billing-day', 'paid-until']),
-  'dry-run': { type: 'boolean' },
-  yes: { type: 'boolean' },
-  json: { type: 'boolean' },
-} as const;
+const OPTIONS = optionSpec(['site', 'plan', 'billing-day', 'paid-until'], ['dry-run', 'yes', 'json']);
 
 /** The adopt service on the site's router, opened by the terminal when the service first asks for it. */
 function adoptOn(core: Core, opened: { s?: SiteRouter }) {

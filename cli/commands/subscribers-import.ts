@@ -15,7 +15,7 @@ import {
 } from '../../src/services/subscriptions/subscribers/import-json';
 import type { ImportReport } from '../../src/services/subscriptions/subscribers/types';
 import { AppError } from '../../src/domain/errors';
-import { parseCommand } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { formatMoney } from '../../src/domain/units';
 import { CommandDef, print, printJson, withCore, yesConfirms } from './shared';
@@ -78,12 +78,7 @@ export const importCmd: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        'dry-run': { type: 'boolean' },
-        site: { type: 'string' },
-        yes: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
+      optionSpec(['site'], ['dry-run', 'yes', 'json']),
       IMPORT,
       1,
     );

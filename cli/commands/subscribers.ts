@@ -8,7 +8,7 @@ import { formatBytes, formatDurationHuman, formatMoney, formatRateHuman } from '
 import { subscriberJson } from '../../src/services/subscriptions/subscribers/json';
 import type { SubscriberView } from '../../src/services/subscriptions/subscribers/types';
 import type { Core } from '../../src/core';
-import { parseCommand, stringOptions } from '../lib/args';
+import { parseCommand, optionSpec, YES_OPTION } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { withSiteRouter } from '../lib/site-router';
 import { table } from '../lib/table';
@@ -70,17 +70,10 @@ const REMOVE = `Usage: pisonet subscribers remove ID|USERNAME [--yes] [--json]
 Ends the service for good: the subscriber is kept as "ended" with its history and cannot be resumed. Asks first
 unless --yes (without a terminal, --yes is required).`;
 
-const FIELDS = {
-  name: { type: 'string' },
-  mobile: { type: 'string' },
-  profile: { type: 'string' },
-  'billing-day': { type: 'string' },
-  password: { type: 'string' },
-  language: { type: 'string' },
-  address: { type: 'string' },
-  'static-ip': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+const FIELDS = optionSpec(
+  ['name', 'mobile', 'profile', 'billing-day', 'password', 'language', 'address', 'static-ip'],
+  ['json'],
+);
 
 /** The flags as the service's (the API's) fields; only those given. */
 function input(values: Record<string, unknown>): Record<string, unknown> {
@@ -153,7 +146,7 @@ const list: CommandDef = {
   summary: 'subscribers on monthly plans, their status and this cycle',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { status: { type: 'string' }, json: { type: 'boolean' } }, LIST);
+    const { values } = parseCommand(args, optionSpec(['status'], ['json']), LIST);
     return withCore(async (core) => {
       const all = await core.services.subscribers.list({ status: values.status });
       if (values.json)
@@ -172,9 +165,9 @@ const add: CommandDef = {
   async run(args) {
     const opts = {
       ...FIELDS,
-      ...stringOptions(['username', 'site', 'starts-on', 'paid-until', 'opening-balance', 'opening-due-on']),
-      yes: { type: 'boolean', short: 'y' },
-    } as const;
+      ...optionSpec(['username', 'site', 'starts-on', 'paid-until', 'opening-balance', 'opening-due-on']),
+      ...YES_OPTION,
+    };
     const { values } = parseCommand(args, opts, ADD);
     return withCore(async (core) => {
       const site = values['static-ip'] ? (values.site as string | undefined) : undefined;
@@ -226,10 +219,7 @@ const suspend: CommandDef = {
   summary: 'suspend a subscriber, with a reason',
   usage: SUSPEND,
   async run(args) {
-    const { values, positionals } = one(args, SUSPEND, {
-      reason: { type: 'string' },
-      'until-paid': { type: 'boolean' },
-    });
+    const { values, positionals } = one(args, SUSPEND, optionSpec(['reason'], ['until-paid']));
     return withCore(async (core) => {
       const s = await core.services.subscribers.suspend(
         positionals[0],

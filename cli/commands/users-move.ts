@@ -8,7 +8,7 @@ import { formatMoney } from '../../src/domain/units';
 import { signedAmount } from '../../src/domain/plan-change';
 import type { ChargeOutcome, PlanChangePreview } from '../../src/services/shop/vouchers/charge-types';
 import { out } from '../lib/ansi';
-import { parseCommand, requireOption, usageError } from '../lib/args';
+import { parseCommand, requireOption, usageError, optionSpec, YES_OPTION } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
 import { chargeJson, previewJson, voucherJson } from '../../src/services/shop/vouchers/json';
@@ -48,13 +48,7 @@ export const usersMove: CommandDef = {
   async run(args) {
     const { values, positionals } = parseCommand(
       args,
-      {
-        profile: { type: 'string' },
-        free: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        yes: { type: 'boolean', short: 'y' },
-        json: { type: 'boolean' },
-      },
+      { ...optionSpec(['profile'], ['free', 'dry-run', 'json']), ...YES_OPTION },
       MOVE,
       1,
     );

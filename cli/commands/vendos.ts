@@ -5,7 +5,7 @@ import type { CollectionView, VendoInput, VendoView } from '../../src/services/s
 import { collectionJson, vendoJson } from '../../src/services/shop/vendos/json';
 import { parseRateLines } from '../../src/services/shop/vendos/rate-lines';
 import { confirmed } from '../lib/ask';
-import { parseCommand, stringOptions } from '../lib/args';
+import { parseCommand, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { table } from '../lib/table';
 import { CommandDef, parseConfirmable, print, printJson, siteOption, withCore } from './shared';
@@ -91,7 +91,7 @@ const list: CommandDef = {
   summary: 'coin vendos, online or not, cash in each box',
   usage: LIST,
   async run(args) {
-    const { values } = parseCommand(args, { site: { type: 'string' }, json: { type: 'boolean' } }, LIST);
+    const { values } = parseCommand(args, optionSpec(['site'], ['json']), LIST);
     return withCore(async (core) => {
       const vendos = await core.services.vendos.list({ siteId: await siteOption(core, values) });
       if (values.json) printJson({ vendos: vendos.map(vendoJson) }, { api: true });
@@ -114,10 +114,7 @@ export function showSecret(v: VendoView, secret: string, json: boolean, what: st
 }
 
 /** The options `vendos add` and `vendos update` share (update also takes --enabled). */
-const VENDO_OPTIONS = {
-  ...stringOptions(['name', 'profile', 'rates', 'location', 'window', 'site']),
-  json: { type: 'boolean' },
-} as const;
+const VENDO_OPTIONS = optionSpec(['name', 'profile', 'rates', 'location', 'window', 'site'], ['json']);
 
 /** The options as typed (the flags of `vendos add` / `update`, and the menu's answers). */
 export interface VendoFlags {
@@ -192,12 +189,7 @@ const collect: CommandDef = {
   summary: 'record a cash-box collection against the coin ledger',
   usage: COLLECT,
   async run(args) {
-    const { values, positionals } = parseCommand(
-      args,
-      { counted: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean' } },
-      COLLECT,
-      1,
-    );
+    const { values, positionals } = parseCommand(args, optionSpec(['counted', 'note'], ['json']), COLLECT, 1);
     return withCore(async (core) => {
       const c = await core.services.vendos.collect(
         positionals[0],

@@ -7,7 +7,7 @@ import { ValidationError } from '../../src/domain/errors';
 import { formatMoney } from '../../src/domain/units';
 import type { VoucherFilter } from '../../src/services/types';
 import { out } from '../lib/ansi';
-import { givenOptions, parseCommand, requireOption, stringOptions, usageError } from '../lib/args';
+import { givenOptions, parseCommand, requireOption, usageError, optionSpec } from '../lib/args';
 import { cliActor } from '../lib/context';
 import { describePlaces, generateOnSites } from '../lib/site-batch';
 import { siteOfVoucher, withSiteRouter } from '../lib/site-router';
@@ -63,14 +63,10 @@ const generate: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        ...stringOptions(AS_TYPED),
-        ...stringOptions(['profile', 'count', 'design']),
-        staff: { type: 'boolean' },
-        roaming: { type: 'boolean' },
-        json: { type: 'boolean' },
-        csv: { type: 'boolean' },
-      },
+      optionSpec(
+        [...Object.values(AS_TYPED), 'profile', 'count', 'design'],
+        ['staff', 'roaming', 'json', 'csv'],
+      ),
       GENERATE,
     );
     if (values.json && values.csv) throw usageError('choose one of --json and --csv', GENERATE);
@@ -154,10 +150,7 @@ const list: CommandDef = {
   async run(args) {
     const { values } = parseCommand(
       args,
-      {
-        ...stringOptions(['status', 'profile', 'search', 'batch', 'site', 'limit']),
-        json: { type: 'boolean' },
-      },
+      optionSpec(['status', 'profile', 'search', 'batch', 'site', 'limit'], ['json']),
       LIST,
     );
     const filter = listFilter(values);
@@ -239,7 +232,7 @@ const exportCsv: CommandDef = {
     const { values } = parseCommand(
       args,
       {
-        ...stringOptions(['status', 'profile', 'batch', 'site']),
+        ...optionSpec(['status', 'profile', 'batch', 'site']),
         out: { type: 'string', short: 'o' },
       },
       EXPORT,

@@ -79,9 +79,21 @@ export function parseCommand(
   };
 }
 
-/** String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`), or a list. */
-export const stringOptions = (names: Record<string, string> | readonly string[]): OptionSpec =>
-  Object.fromEntries(Object.values(names).map((o) => [o, { type: 'string' }]));
+/**
+ * String options named by the values of `names` (a field → its option: `{ wifi_name: 'wifi-name' }`), or a list,
+ * and the options without a value named in `flags` (`json`).
+ */
+export const optionSpec = (
+  names: Record<string, string> | readonly string[],
+  flags: readonly string[] = [],
+): OptionSpec =>
+  Object.fromEntries([
+    ...Object.values(names).map((o) => [o, { type: 'string' }]),
+    ...flags.map((o) => [o, { type: 'boolean' }]),
+  ]);
+
+/** `--yes` (or `-y`): a change that asks first goes ahead without asking. */
+export const YES_OPTION: OptionSpec = { yes: { type: 'boolean', short: 'y' } };
 
 /** The string options given, under the names `names` gives them (`{ passwordLength: 'password-length' }`). */
 export function givenOptions<K extends string>(

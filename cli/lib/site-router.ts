@@ -186,36 +186,25 @@ export async function changeOnDeviceSite(
     await preferRouter(core);
     return { change: await act(core.services.bandwidth), site, isDefault: true };
   }
-  let s: SiteRouter;
-  try {
-    s = await openSiteRouter(core, String(site.id));
-  } catch (err) {
+  const s = await openSiteRouter(core, String(site.id)).catch((err) => {
     if (!(err instanceof AppError) || err.code !== 'SITE_UNREACHABLE') throw err;
     // The connection's own words ("Nothing was changed") would contradict the saved change: they go to the log.
     core.log.warn(
       { site: site.name, err: err.message },
       'site router not reachable: change saved for its poll',
     );
-    return {
-      change: await act(core.services.bandwidth),
-      site,
-      isDefault: false,
-      away: `Site "${site.name}": its router cannot be reached now (details in the log); the server applies the change at its next poll of ${site.name}.`,
-    };
-  }
+    return undefined;
+  });
   try {
-    if (!(await s.binding.ready())) {
-      const why = s.binding.state().reason?.message ?? 'the router is not this site’s known router';
-      return {
-        change: await act(core.services.bandwidth),
-        site,
-        isDefault: false,
-        away: `Site "${site.name}" is in safe mode: ${why}`,
-      };
-    }
-    return { change: await act(s.bandwidth), site, isDefault: false };
+    const away = !s
+      ? `Site "${site.name}": its router cannot be reached now (details in the log); the server applies the change at its next poll of ${site.name}.`
+      : !(await s.binding.ready())
+        ? `Site "${site.name}" is in safe mode: ${s.binding.state().reason?.message ?? 'the router is not this site’s known router'}`
+        : undefined;
+    const change = await act(s && away === undefined ? s.bandwidth : core.services.bandwidth);
+    return { change, site, isDefault: false, ...(away === undefined ? {} : { away }) };
   } finally {
-    await s.close();
+    await s?.close();
   }
 }
 

@@ -15,18 +15,13 @@ import { MOVE_SETTINGS, type MoveSetting } from '../commands/settings';
 import { askCodeStyle, sayStyle } from './code-style';
 import { checkedBy, confirmAction, menuLoop, say } from './prompts';
 
-type Period = 'today' | 'this week' | 'this month';
+/** When each period of the reports starts. */
+const START = { today: startOfDay, 'this week': startOfWeek, 'this month': startOfMonth };
+type Period = keyof typeof START;
 
 function range(core: Core, period: Period): { from: number; to: number } {
   const now = core.clock.now();
-  const tz = core.config.tz;
-  const from =
-    period === 'today'
-      ? startOfDay(now, tz)
-      : period === 'this week'
-        ? startOfWeek(now, tz)
-        : startOfMonth(now, tz);
-  return { from, to: now + 1 };
+  return { from: START[period](now, core.config.tz), to: now + 1 };
 }
 
 async function sales(core: Core, period: Period): Promise<void> {

@@ -7,7 +7,7 @@
 import { confirm, password, select } from '@inquirer/prompts';
 import type { Core } from '../../src/core';
 import { AppError } from '../../src/domain/errors';
-import type { SiteInput, SiteView } from '../../src/services/business/sites/types';
+import type { SiteView } from '../../src/services/business/sites/types';
 import { out } from '../lib/ansi';
 import { cliActor } from '../lib/context';
 import { routerInfoText } from '../lib/render';
@@ -16,17 +16,19 @@ import { adoptRouter } from '../commands/router-connect';
 import { endedText, siteTable } from '../commands/site-table';
 import { ask, askOptional, askUntilSaved, confirmAction, menuLoop, say } from './prompts';
 
-/** What the operator answers (the site form of the admin, as text). */
+/** What the operator answers: the site form of the admin, as text, under the service's names (SiteInput). */
 interface Answers {
   name: string;
   host: string;
   port: string;
   user: string;
   tls: boolean;
-  hotspotServer: string;
-  hotspotUserProfile: string;
+  hotspot_server: string;
+  hotspot_user_profile: string;
+  /** Empty: the shop's zone. */
   tz: string;
-  wifiName: string;
+  /** Empty: the shop's. */
+  wifi_name: string;
 }
 
 /** Errors fixed by changing answers: bad fields, a taken name. */
@@ -75,37 +77,23 @@ async function askAll(a: Answers): Promise<Answers> {
     default: !a.port || a.port === standard(a.tls) ? standard(next.tls) : a.port,
   });
   next.user = await ask('API user:', text, { default: a.user || undefined });
-  next.hotspotServer = await ask('Hotspot server (all = every one):', text, {
-    default: a.hotspotServer || 'all',
+  next.hotspot_server = await ask('Hotspot server (all = every one):', text, {
+    default: a.hotspot_server || 'all',
   });
-  next.hotspotUserProfile = await ask('Hotspot user profile for the vouchers:', text, {
-    default: a.hotspotUserProfile || 'default',
+  next.hotspot_user_profile = await ask('Hotspot user profile for the vouchers:', text, {
+    default: a.hotspot_user_profile || 'default',
   });
   next.tz = await askOptional(
     'Time zone if not the shop’s (- for the shop’s):',
     'Time zone if not the shop’s (Enter: the shop’s):',
     a.tz,
   );
-  next.wifiName = await askOptional(
+  next.wifi_name = await askOptional(
     'WiFi name on its cards, if not the shop’s (- for the shop’s):',
     'WiFi name on its cards, if not the shop’s (Enter: the shop’s):',
-    a.wifiName,
+    a.wifi_name,
   );
   return next;
-}
-
-function siteInput(a: Answers): SiteInput {
-  return {
-    name: a.name,
-    host: a.host,
-    port: a.port,
-    user: a.user,
-    tls: a.tls,
-    hotspot_server: a.hotspotServer,
-    hotspot_user_profile: a.hotspotUserProfile,
-    tz: a.tz, // empty: the shop's zone
-    wifi_name: a.wifiName, // empty: the shop's
-  };
 }
 
 const saved = (s: SiteView, what: string) =>
@@ -123,10 +111,10 @@ async function addSite(core: Core): Promise<void> {
     port: '',
     user: '',
     tls: false,
-    hotspotServer: 'all',
-    hotspotUserProfile: 'default',
+    hotspot_server: 'all',
+    hotspot_user_profile: 'default',
     tz: '',
-    wifiName: '',
+    wifi_name: '',
   };
   // Asked once, after the first answers: going through them again to fix one does not ask it again.
   let pass: string | undefined;
@@ -135,7 +123,7 @@ async function addSite(core: Core): Promise<void> {
       message: `API password of ${a.user || 'that user'} (Enter: none):`,
       mask: '*',
     });
-    return core.services.sites.add({ ...siteInput(a), password: pass }, cliActor());
+    return core.services.sites.add({ ...a, password: pass }, cliActor());
   });
   if (made) saved(made, 'Added');
 }
@@ -149,10 +137,10 @@ async function editSite(core: Core): Promise<void> {
     port: String(site.port),
     user: site.user,
     tls: site.tls,
-    hotspotServer: site.hotspotServer,
-    hotspotUserProfile: site.hotspotUserProfile,
+    hotspot_server: site.hotspotServer,
+    hotspot_user_profile: site.hotspotUserProfile,
     tz: site.tz ?? '',
-    wifiName: site.wifiName ?? '',
+    wifi_name: site.wifiName ?? '',
   };
   // Asked once, after the first answers; the stored password stays unless changed here.
   let change: { password: string | undefined } | undefined;
@@ -162,7 +150,7 @@ async function editSite(core: Core): Promise<void> {
     ))
       ? { password: await password({ message: 'New API password (Enter: none):', mask: '*' }) }
       : { password: undefined };
-    return core.services.sites.update(site.id, { ...siteInput(a), password: change.password }, cliActor());
+    return core.services.sites.update(site.id, { ...a, password: change.password }, cliActor());
   });
   if (edited) saved(edited, 'Saved');
 }

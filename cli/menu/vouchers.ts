@@ -28,7 +28,7 @@ const SHOWN = 20;
  * A profile to sell; `siteId`: only those sold there (a site's id: the shared ones and its own; null, for a
  * roaming batch: the shared ones).
  */
-async function pickProfile(core: Core, message = 'Profile:', siteId?: number | null): Promise<string> {
+async function pickProfile(core: Core, siteId?: number | null): Promise<string> {
   const profiles = await core.services.profiles.list(siteId === undefined ? {} : { siteId });
   if (profiles.length === 0)
     throw new Error(
@@ -37,7 +37,7 @@ async function pickProfile(core: Core, message = 'Profile:', siteId?: number | n
         : 'no profile is sold there: create one under Profiles first (for all sites or for that site)',
     );
   return select({
-    message,
+    message: 'Profile:',
     choices: profiles.map((p) => ({
       name: `${p.name}  ${formatMoney(p.price)}${p.site ? `  (${p.site.name} only)` : ''}`,
       value: p.name,
@@ -97,7 +97,6 @@ async function generate(core: Core): Promise<void> {
   const place = await pickPlace(core);
   const profile = await pickProfile(
     core,
-    'Profile:',
     place === undefined ? undefined : place === 'roaming' ? null : place.id,
   );
   const count = await ask(
