@@ -130,3 +130,42 @@ test('every arrow named against the order is still in the code (strike off the p
   const seen = new Set(crossings().map((c) => c.arrow));
   expect(Object.keys(AGAINST_THE_ORDER).filter((a) => !seen.has(a))).toEqual([]);
 });
+
+/**
+ * Rooms that import each other both ways (a room's types.ts left out on either side), with what each direction
+ * carries. Billing and the subscribers' room must not become one of them: billing reads the subscribers' store,
+ * and the subscribers' room asks billing nothing.
+ */
+const BOTH_WAYS: Record<string, string> = {
+  'network/usage <-> subscriptions/subscribers':
+    "the poll reads a subscriber's terms and usage; the subscribers' room asks the usage room who is online",
+  'shop/accounts <-> shop/vouchers':
+    "a reseller's terms read a voucher's plan; generating for a reseller locks and reads their balance",
+  'shop/reports <-> shop/vendos': "the sales report reads the vendos' sales; the vendos' sales read money in",
+};
+
+/** Every room-to-room import inside src/services, 'wing/room -> wing/room', types.ts files left out. */
+function roomArrows(): Set<string> {
+  const arrows = new Set<string>();
+  for (const file of FILES.filter((f) => !f.endsWith('/types.ts'))) {
+    const here = placeOf(file);
+    if (!here) continue;
+    for (const spec of importsOf(file)) {
+      const to = resolved(file, spec);
+      const there = placeOf(to);
+      if (!there || to.endsWith('/types') || (there.wing === here.wing && there.room === here.room)) continue;
+      arrows.add(`${here.wing}/${here.room} -> ${there.wing}/${there.room}`);
+    }
+  }
+  return arrows;
+}
+
+test('rooms import each other both ways only where named (and every pair named is still there)', () => {
+  const arrows = roomArrows();
+  const pairs = [...arrows]
+    .map((a) => a.split(' -> '))
+    .filter(([a, b]) => a < b && arrows.has(`${b} -> ${a}`))
+    .map(([a, b]) => `${a} <-> ${b}`)
+    .sort();
+  expect(pairs).toEqual(Object.keys(BOTH_WAYS).sort());
+});
