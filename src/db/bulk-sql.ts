@@ -32,8 +32,10 @@ export function jsonRows(pg: boolean, table: string, cols: readonly string[]): s
     const picked = cols.map((c, i) => `"${c}" AS c${i}`);
     return `(SELECT ${picked.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb))`;
   }
-  const picked = cols.map((_, i) => `value ->> ${i} AS c${i}`);
-  return `(SELECT ${picked.join(', ')} FROM json_each(?))`;
+  // `value` (a row's JSON text) made once per row: SQLite flattens a plain subquery and renders it again for every
+  // `->>`; OFFSET 0 keeps the inner query whole (a poll's 10,000-row stage 30 → 28 ms, 2,000 PPP sessions 7.0 → 5.7).
+  const picked = cols.map((_, i) => `r.value ->> ${i} AS c${i}`);
+  return `(SELECT ${picked.join(', ')} FROM (SELECT value FROM json_each(?) LIMIT -1 OFFSET 0) AS r)`;
 }
 
 /** The bound JSON for jsonRows: arrays for SQLite, objects keyed by column for PostgreSQL. */

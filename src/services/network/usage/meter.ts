@@ -277,12 +277,14 @@ const runsOnUptime = (v: LoadedVoucher): boolean =>
  * sessions ended since, and the time from that poll to each logout is the router's to tell (meterUptime).
  */
 export function sessionsEnded(state: LoadedState, reading: UsageReading): string[] {
+  const was: LoadedVoucher[] = [];
+  state.byId.forEach((v) => {
+    if (runsOnUptime(v) && v.devices.some((d) => Boolean(d.connected))) was.push(v);
+  });
+  // The reading's users looked up only when an uptime voucher was online (none of 10,000 on validity plans).
+  if (was.length === 0) return [];
   const online = new Set(reading.sessions.map((s) => s.user));
-  const codes: string[] = [];
-  for (const v of state.byId.values())
-    if (runsOnUptime(v) && !online.has(v.row.code) && v.devices.some((d) => Boolean(d.connected)))
-      codes.push(v.row.code);
-  return codes;
+  return was.filter((v) => !online.has(v.row.code)).map((v) => v.row.code);
 }
 
 /**
