@@ -195,6 +195,15 @@ describe('invoices', () => {
     expect((await adminApi(h, 'POST', '/invoices/INV-000001/void', {})).json).toMatchObject({
       code: 'INVALID_INPUT',
     });
+    // The audit log keeps a reason on one line, as a payment's void does.
+    const twoLines = await adminApi(h, 'POST', '/invoices/INV-000001/void', {
+      reason: 'wrong plan\nat sign-up',
+    });
+    expect([twoLines.status, twoLines.json.code, twoLines.json.error]).toEqual([
+      400,
+      'INVALID_INPUT',
+      'reason: say why, in 3 to 200 characters on one line',
+    ]);
     const voided = await adminApi(h, 'POST', '/invoices/inv-000001/void', {
       reason: 'wrong plan at sign-up',
     });

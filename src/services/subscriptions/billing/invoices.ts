@@ -23,7 +23,7 @@ import { issueInvoice, type IssueOpts } from './issue';
 import { issueOwed, periodLine } from './issue-run';
 import { balanceOf, paymentsOf, recordPayment, type PaymentInput } from './payments';
 import type { Actor } from '../../business/audit/actor';
-import { voidPaymentAudited } from './payment-void';
+import { readVoidReason, voidPaymentAudited } from './payment-void';
 import { paymentReceipt } from './receipt';
 import type { FirstInvoiceInput, InvoiceService, PaymentEvent, PlanChangeInput } from './types';
 import {
@@ -139,20 +139,12 @@ async function pastDue(d: Deps, subscriberId: number): Promise<number> {
   return pastDueAmount(dues, d.config.billing.graceDays, today);
 }
 
-/** The void's reason, 3 to 200 characters. */
-function voidReason(reason: unknown): string {
-  const why = typeof reason === 'string' ? reason.trim() : '';
-  if (why.length < 3 || why.length > 200)
-    throw new ValidationError('reason', 'say why, in 3 to 200 characters');
-  return why;
-}
-
 /**
  * Voids an open invoice, once (one conditional update), audited; a paid one is refused. What was paid or credited
  * into it comes back as credit and pays the subscriber's other open invoices, in the same transaction.
  */
 async function voidInvoice(d: Deps, inv: InvoiceView, reason: unknown, actor: Actor): Promise<void> {
-  const why = voidReason(reason);
+  const why = readVoidReason(reason);
   if (inv.status === 'paid' && inv.amount > 0)
     throw new AppError(
       'INVOICE_PAID',

@@ -27,7 +27,8 @@ export const paymentNotFound = () => new AppError('PAYMENT_NOT_FOUND', 'No such 
 const alreadyVoided = (id: number) =>
   new AppError('PAYMENT_VOIDED', `Payment ${id} is void already`, 409, 'payment');
 
-function readVoidReason(reason: unknown): string {
+/** A void's reason (a payment's or an invoice's), as the audit log keeps it: 3 to 200 characters on one line. */
+export function readVoidReason(reason: unknown): string {
   const why = typeof reason === 'string' ? reason.trim() : '';
   if (why.length < 3 || why.length > 200 || [...why].some((ch) => ch < ' '))
     throw new ValidationError('reason', 'say why, in 3 to 200 characters on one line');
