@@ -79,6 +79,9 @@ function cliTarget(config: AppConfig): Harness {
   return { config, dir, sim, databaseUrl: env('').DATABASE_URL } as unknown as Harness;
 }
 
+/** The FastTrack warnings of a /healthz answer. */
+const fastTrack = (h: Health) => h.warnings.filter((w) => w.code === 'FASTTRACK');
+
 interface Health {
   router: { connected: boolean; error?: { code: string; message: string } | null };
   warnings: { code: string; message: string; fix: string }[];
@@ -151,8 +154,12 @@ test('FastTrack on the router: a warning with its fix in /healthz, on every admi
   await sim.reboot({ downMs: 50 });
   for (let i = 0; i < 100 && routerChecks.warnings().length === 0; i++)
     await new Promise((r) => setTimeout(r, 50));
+  // A poll that notices the reboot reads the router's setup again too, whenever it runs, and this test's router was
+  // never set up (SETUP_INCOMPLETE): done here at once, so the FastTrack warning is told apart from it every time.
+  await routerChecks.checkSetup();
   const h = await healthz(a);
-  expect(h.warnings).toEqual([
+  expect(h.warnings.map((w) => w.code)).toEqual(['FASTTRACK', 'SETUP_INCOMPLETE']);
+  expect(fastTrack(h)).toEqual([
     {
       code: 'FASTTRACK',
       message: expect.stringMatching(
@@ -161,7 +168,7 @@ test('FastTrack on the router: a warning with its fix in /healthz, on every admi
       fix: '/ip firewall filter set [find action=fasttrack-connection] disabled=yes',
     },
   ]);
-  expect(h.warnings[0]!.fix).toBe(FASTTRACK_FIX);
+  expect(fastTrack(h)[0]!.fix).toBe(FASTTRACK_FIX);
   for (const page of ['/admin', '/admin/vouchers', '/admin/settings']) {
     const body = await admin.html(page);
     expect(body).toContain('data-testid="router-warning" data-code="FASTTRACK"');
@@ -177,10 +184,10 @@ test('FastTrack on the router: a warning with its fix in /healthz, on every admi
 
   // Disabled on the router: gone at the next check, here the one "Test router connection" runs.
   await router.disable('/ip/firewall/filter', rule);
-  expect((await healthz(a)).warnings).toHaveLength(1); // not checked yet
+  expect(fastTrack(await healthz(a))).toHaveLength(1); // not checked yet
   const token = await admin.token('/admin/settings');
   const tested = await (await admin.post('/admin/settings/router-test', {}, token)).text();
-  expect(tested).not.toContain('data-testid="router-warning"');
-  expect((await healthz(a)).warnings).toEqual([]);
-  expect(await admin.html('/admin/vouchers')).not.toContain('data-testid="router-warning"');
+  expect(tested).not.toContain('data-code="FASTTRACK"');
+  expect(fastTrack(await healthz(a))).toEqual([]);
+  expect(await admin.html('/admin/vouchers')).not.toContain('data-code="FASTTRACK"');
 }, 40000);
