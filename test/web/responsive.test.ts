@@ -423,38 +423,48 @@ describe('portal pages at 390 and 1280 px', () => {
     await page.setViewportSize(PHONE);
     await page.clock.install(); // the page's timers run on a clock the test moves
     await page.goto(h.app!.url + statusUrl(customers.active));
-    const left = Number(await page.locator('#time-left').getAttribute('data-countdown'));
-    expect(left).toBeGreaterThan(60);
-    const clockText = (s: number) => {
-      const [hh, mm, ss] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-      return hh
-        ? `${hh}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}`
-        : `${mm}:${String(ss).padStart(2, '0')}`;
-    };
-    await expect(page.locator('#time-left').textContent()).resolves.toBe(clockText(left));
-    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
-    await page.clock.runFor(5000);
-    await expect(page.locator('#time-left').textContent()).resolves.toBe(clockText(left - 5));
-    // The customer downloads; the next fetch (every 30 s) brings the new figure into the same document.
-    const before = await page.locator('#data-used').textContent();
-    h.sim.addTraffic(customers.active.mac, { up: 1_000_000, down: 40_000_000 }, 30);
-    h.sim.tick(30);
-    await h.core!.services.usage.runCycle();
-    await page.clock.runFor(30000);
-    await page.waitForFunction(
-      (prev) =>
-        (
-          globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }
-        ).document.querySelector('#data-used').textContent !== prev,
-      before,
-    );
-    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
-    await expect(page.locator('#status-note').isVisible()).resolves.toBe(true);
-    // No meta refresh; a plain Refresh link for browsers without JavaScript.
-    expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
-    await expect(page.locator('#status-refresh').getAttribute('href')).resolves.toContain(
-      '/portal/status?mac=',
-    );
+    // The installed clock still flows with real time until paused; a loaded box may take seconds between two
+    // steps, so the page's clock is stopped 10 s ahead (before its first 30 s fetch) and moved by hand from there.
+    const pageNow = await page.evaluate(() => Date.now());
+    await page.clock.pauseAt(pageNow + 10_000);
+    try {
+      const left = Number(await page.locator('#time-left').getAttribute('data-countdown'));
+      expect(left).toBeGreaterThan(60);
+      const clockText = (s: number) => {
+        const [hh, mm, ss] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+        return hh
+          ? `${hh}:${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')}`
+          : `${mm}:${String(ss).padStart(2, '0')}`;
+      };
+      const shown = await page.locator('#time-left').textContent();
+      const shownSeconds = [9, 10, 11, 12, 13].map((gone) => left - gone).find((s) => clockText(s) === shown);
+      expect(shownSeconds).toBeDefined(); // the server's figure, counted down by the 10 s the clock moved
+      await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
+      await page.clock.runFor(5000);
+      await expect(page.locator('#time-left').textContent()).resolves.toBe(clockText(shownSeconds! - 5));
+      // The customer downloads; the next fetch (every 30 s) brings the new figure into the same document.
+      const before = await page.locator('#data-used').textContent();
+      h.sim.addTraffic(customers.active.mac, { up: 1_000_000, down: 40_000_000 }, 30);
+      h.sim.tick(30);
+      await h.core!.services.usage.runCycle();
+      await page.clock.runFor(30000);
+      await page.waitForFunction(
+        (prev) =>
+          (
+            globalThis as unknown as { document: { querySelector(s: string): { textContent: string } } }
+          ).document.querySelector('#data-used').textContent !== prev,
+        before,
+      );
+      expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
+      await expect(page.locator('#status-note').isVisible()).resolves.toBe(true);
+      // No meta refresh; a plain Refresh link for browsers without JavaScript.
+      expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      await expect(page.locator('#status-refresh').getAttribute('href')).resolves.toContain(
+        '/portal/status?mac=',
+      );
+    } finally {
+      await page.clock.resume(); // the next tests share this page
+    }
   });
   test('status of an expired voucher says so', async () => {
     await asCustomer(customers.expired);
