@@ -100,7 +100,7 @@ const TABLE: [string, Module, string, string][] = [
   ['router demo-reset', from.routerSetup, "demo mode: reset the simulated router to a factory-like state (to try 'router setup')", 'Usage: pisonet router demo-reset [--yes]'],
   ['doctor', from.doctor, 'check Node, database, router, setup, clock, disk and backups; each with its fix', 'Usage: pisonet doctor [--json]'],
   ['service install', from.service, 'run the server as a systemd service: user, data folder, .env with random secrets, backups (sudo)', 'Usage: sudo npx pisonet service install [--user NAME]'],
-  ['service uninstall', from.service, 'stop and remove the systemd service and the user install made; the data and .env stay (sudo)', 'Usage: sudo npx pisonet service install [--user NAME]'],
+  ['service uninstall', from.service, 'stop and remove the systemd service and the user install made; the data and .env stay (sudo)', 'Usage: sudo npx pisonet service uninstall'],
   ['report sales', from.admin, 'sales by day, week, month or profile', 'Usage: pisonet report sales [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by day|week|month|profile]'],
   ['report usage', from.admin, 'usage totals', 'Usage: pisonet report usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--site SITE] [--json]'],
   ['admin set-password', from.admin, 'set the web admin password', 'Usage: pisonet admin set-password [--username U]'],

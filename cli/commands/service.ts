@@ -11,16 +11,18 @@ import { installService, uninstallService, type ServiceBox } from '../lib/servic
 import { CommandDef, print } from './shared';
 
 const UNIT_FILE = '/etc/systemd/system/pisonet.service';
-const USAGE = `Usage: sudo npx pisonet service install [--user NAME]
-       sudo npx pisonet service uninstall
-
-install: runs PisoNet Manager as a systemd service from this folder: a system user (default "pisonet"), the
+const INSTALL_LINE = 'sudo npx pisonet service install [--user NAME]';
+const UNINSTALL_LINE = 'sudo npx pisonet service uninstall';
+const ABOUT = `install: runs PisoNet Manager as a systemd service from this folder: a system user (default "pisonet"), the
 data folder, a first .env with random secrets (the admin password is printed once; an existing .env is kept),
 daily backups, and ${UNIT_FILE} (Restart=on-failure), enabled and started. Run \`npm ci\` first (it compiles).
 It checks first (root, the compiled program, systemd as this box's init, the unit) and changes nothing when a
 check fails.
 uninstall: stops the service and removes what install made: the unit, the user it created; the data folder and
 .env are kept, given back to their owners before.`;
+/** Each command's usage starts with its own line (`pisonet service` lists those first lines). */
+const USAGE = `Usage: ${INSTALL_LINE}\n       ${UNINSTALL_LINE}\n\n${ABOUT}`;
+const UNINSTALL_USAGE = `Usage: ${UNINSTALL_LINE}\n       ${INSTALL_LINE}\n\n${ABOUT}`;
 
 /** This machine. */
 const thisBox = (): ServiceBox => ({
@@ -56,9 +58,9 @@ const installCommand: CommandDef = {
 const uninstallCommand: CommandDef = {
   name: 'service uninstall',
   summary: 'stop and remove the systemd service and the user install made; the data and .env stay (sudo)',
-  usage: USAGE,
+  usage: UNINSTALL_USAGE,
   async run(args) {
-    parseCommand(args, {}, USAGE);
+    parseCommand(args, {}, UNINSTALL_USAGE);
     const removed = uninstallService(thisBox());
     if (!removed.length) {
       print('No PisoNet service is installed here; nothing was changed.');

@@ -24,3 +24,8 @@ test('every command the modules define is in the table, once', () => {
   expect(new Set(names).size).toBe(names.length);
   expect(defined.map((c) => c.name).sort()).toEqual([...names].sort());
 });
+
+test("each command's first line of usage is its own: it names the command", () => {
+  const others = COMMANDS.filter((c) => !c.usageLine.includes(`pisonet ${c.name}`));
+  expect(others.map((c) => `${c.name}: ${c.usageLine}`)).toEqual([]);
+});
