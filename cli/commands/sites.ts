@@ -175,7 +175,8 @@ const remove: CommandDef = {
         if (!process.stdin.isTTY)
           throw usageError(`removing ${site.name} needs --yes when not run on a terminal`, REMOVE);
         const ending = force ? ' and end its unused and active vouchers' : '';
-        const question = `Remove the site ${site.name} (${site.host})${ending}?`;
+        const where = site.host ? site.host : isRadiusClient(site) ? `RADIUS client ${site.nasAddress}` : '';
+        const question = `Remove the site ${site.name}${where ? ` (${where})` : ''}${ending}?`;
         if (!(await confirmed(question, 'Nothing was changed.'))) return 1;
       }
       const removed = await core.services.sites.remove(site.id, cliActor(), { force });
