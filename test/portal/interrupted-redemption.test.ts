@@ -26,8 +26,7 @@ function dyingController(stage: 'before-login' | 'after-login') {
       return new Promise(() => undefined); // killed: nothing after this point ever runs
     },
   };
-  const profiles = h.core!.services.profiles;
-  return createRedemptionService({ ...deps, hotspot }, { profiles });
+  return createRedemptionService({ ...deps, hotspot });
 }
 
 async function claimThenDie(stage: 'before-login' | 'after-login') {

@@ -229,9 +229,7 @@ test('a one-device voucher keeps its bound MAC: another phone is logged out whil
 
 test('portal redemptions are untouched: two devices redeemed on the portal stay, a third on the router page goes', async () => {
   const core = h.core!;
-  const redemption = createRedemptionService(depsOf(h), {
-    profiles: core.services.profiles,
-  });
+  const redemption = createRedemptionService(depsOf(h));
   const { vouchers } = await core.services.vouchers.generate(
     { profile: 'DUO', count: 1 },
     { name: 'test', via: 'system' },

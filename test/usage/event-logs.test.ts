@@ -30,9 +30,7 @@ const withEvent = (lines: Array<Record<string, unknown>>, event: string) =>
 test('portal redemptions and re-logins are logged at info with the code masked', async () => {
   const { log, lines } = capturingLogger();
   const core = h.core!;
-  const redemption = createRedemptionService(depsOf(h, log), {
-    profiles: core.services.profiles,
-  });
+  const redemption = createRedemptionService(depsOf(h, log));
   // The router's user profile must allow several sessions per user (docs/router-setup.md).
   const [def] = await h.router.print('/ip/hotspot/user/profile', { query: ['name=default'] });
   await h.router.set('/ip/hotspot/user/profile', def['.id'], { 'shared-users': 'unlimited' });

@@ -62,7 +62,6 @@ export function createSiteStack(
   const checks = siteChecks(base, shared, deps);
   const usage = (late.usage = siteUsage(shared, deps, parts, pollSeconds, checks));
   const redemption = createRedemptionService(deps, {
-    profiles: shared.profiles,
     limiter: shared.limiter,
     login: parts.logins.device,
     server: net.presence?.name,

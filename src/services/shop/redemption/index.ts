@@ -5,7 +5,7 @@
 import { redemptionResult } from '../../../metrics/port';
 import { siteOf, type SiteDeps } from '../../deps';
 import { GuessLimiter } from '../guess-limiter';
-import type { ProfileService, RedeemResult, RedemptionService } from '../../types';
+import type { RedeemResult, RedemptionService } from '../../types';
 import { redeem } from './redeem';
 import { routerLogin } from './connect';
 import type { DeviceLogin, RedemptionDeps } from './shared';
@@ -18,10 +18,9 @@ export { radiusLogin } from './radius-connect';
 export function createRedemptionService(
   deps: SiteDeps,
   d: Partial<Pick<RedemptionDeps, 'limiter' | 'server' | 'setupDoubt'>> & {
-    profiles: ProfileService;
     /** How a device is logged in, as the site's mode chose (absent: over the router's API, connect.ts). */
     login?: DeviceLogin;
-  },
+  } = {},
 ): RedemptionService & { limiter: GuessLimiter } {
   const r: RedemptionDeps = {
     deps,
