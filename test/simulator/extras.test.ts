@@ -162,3 +162,23 @@ it('walled-garden ip takes the arguments RouterOS 7.18.2 has, and refuses the HT
   const refused = await c.command(['/ip/hotspot/walled-garden/add', '=dst-host=maya.ph', '=protocol=tcp']);
   expect(refused[0]).toContainEqual(expect.stringMatching(/^=message=unknown parameter/));
 });
+
+it('unset is the same verb in every menu: a default comes back, the name stays, an unknown property is an argument error', async () => {
+  await c.command(['/ip/hotspot/user/profile/add', '=name=plan', '=rate-limit=2M/5M', '=shared-users=3']);
+  expect(
+    await c.command(['/ip/hotspot/user/profile/unset', '=numbers=plan', '=value-name=rate-limit']),
+  ).toEqual([['!done']]);
+  const row = () => sim.rows('/ip/hotspot/user/profile').find((r) => r.name === 'plan');
+  expect(row()).not.toHaveProperty('rate-limit');
+  for (const name of ['name', 'no-such-property']) {
+    const [trap] = await c.command([
+      '/ip/hotspot/user/profile/unset',
+      '=numbers=plan',
+      `=value-name=${name}`,
+    ]);
+    expect(trap).toEqual(['!trap', '=category=1', '=message=invalid value for argument value-name']);
+  }
+  const [garden] = await c.command(['/ip/hotspot/walled-garden/add', '=dst-host=maya.ph', '=action=deny']);
+  await c.command(['/ip/hotspot/walled-garden/unset', `=numbers=${attrs(garden).ret}`, '=value-name=action']);
+  expect(sim.rows('/ip/hotspot/walled-garden')[0].action).toBe('allow');
+});

@@ -62,6 +62,25 @@ describe('/ip/firewall/nat', () => {
     expect(sim.rows('/ip/firewall/nat')).toEqual([]);
   });
 
+  it('unsets a property as the filter does: back to its default, never the chain, never leaving a rule invalid', async () => {
+    const id = attrs((await ok('/ip/firewall/nat/add', ...REDIRECT))[0]).ret;
+    await ok('/ip/firewall/nat/unset', `=numbers=${id}`, '=value-name=src-address-list');
+    expect(sim.rows('/ip/firewall/nat')[0]).not.toHaveProperty('src-address-list');
+    await ok('/ip/firewall/nat/unset', `=numbers=${id}`, '=value-name=disabled');
+    expect(sim.rows('/ip/firewall/nat')[0].disabled).toBe('false');
+    expect(await trapOf('/ip/firewall/nat/unset', `=numbers=${id}`, '=value-name=chain')).toBe(
+      'invalid value for argument value-name',
+    );
+    expect(await trapOf('/ip/firewall/nat/unset', `=numbers=${id}`, '=value-name=protocol')).toMatch(
+      /^failure: ports can be specified if proto is/,
+    );
+    expect(sim.rows('/ip/firewall/nat')[0]).toMatchObject({
+      chain: 'dstnat',
+      protocol: 'tcp',
+      'to-ports': '5000',
+    });
+  });
+
   it("refuses what RouterOS 7.18.2's NAT does not take", async () => {
     expect(await trapOf('/ip/firewall/nat/add', '=chain=dstnat', '=reject-with=tcp-reset')).toMatch(
       /unknown parameter/,

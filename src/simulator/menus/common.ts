@@ -231,14 +231,14 @@ export function configVerbs<T extends Item>(
 }
 
 /**
- * `unset`: a property goes back to its default, or is gone when it has none. `fixed` (the rule's `chain`, an
- * item's `name`) cannot be unset.
+ * `unset`: a property goes back to its default, or is gone when it has none (every menu's one `unset`). `fixed`
+ * (a rule's `chain`, an item's `name`) cannot be unset; an unknown property is refused as an argument (category 1).
  */
 export function unsetToDefault<T extends Item>(
   table: Table<T>,
   spec: ConfigSpec,
   core: SimCore,
-  fixed: string,
+  fixed?: string,
 ): Handler {
   return (args) => {
     const name = args.get('value-name');

@@ -32,8 +32,8 @@ import {
   tableMenu,
   targets,
   uint,
+  unsetToDefault,
 } from './common';
-import { unsetVerb } from './setup';
 
 const durationOrNone = (v: string, arg: string): string => (v === 'none' ? v : duration(v, arg));
 
@@ -74,7 +74,7 @@ export function profileMenu(core: SimCore): Menu {
   };
   const menu = configMenu('/ip/hotspot/user/profile', table, spec, core);
   // ✔ [INSPECT] `unset` clears a property (the router setup clears the vouchers' profile's rate-limit).
-  return { ...menu, commands: { ...menu.commands, unset: unsetVerb(table, spec, core) } };
+  return { ...menu, commands: { ...menu.commands, unset: unsetToDefault(table, spec, core, 'name') } };
 }
 
 const LOGIN_METHODS = ['mac', 'cookie', 'http-chap', 'https', 'http-pap', 'trial', 'mac-cookie'];

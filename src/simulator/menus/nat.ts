@@ -5,7 +5,7 @@
  * and the NAT actions and their `to-addresses`/`to-ports` are added.
  */
 import { CATEGORY_FAILURE, MSG_FILTER_PORTS_NEED_PROTOCOL, Trap } from '../messages';
-import { ConfigSpec, invalid, Menu, oneOf, SimCore } from './common';
+import { ConfigSpec, invalid, Menu, oneOf, SimCore, unsetToDefault } from './common';
 import { addressOrRange, filterSpec, portProtocol, portRange, ruleMenu } from './firewall';
 
 /** ◐ (NAT manual page) The actions of a 7.x NAT rule. */
@@ -48,5 +48,7 @@ function natSpec(core: SimCore): ConfigSpec {
 
 export function natMenu(core: SimCore): Menu {
   // A NAT rule prints as a filter rule does, `to-addresses`/`to-ports` among the matchers as written.
-  return ruleMenu('/ip/firewall/nat', core.state.nat, natSpec(core), core);
+  const spec = natSpec(core);
+  const unset = unsetToDefault(core.state.nat, spec, core, 'chain');
+  return ruleMenu('/ip/firewall/nat', core.state.nat, spec, core, { unset });
 }

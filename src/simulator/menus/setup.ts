@@ -7,7 +7,6 @@
 import {
   CATEGORY,
   CATEGORY_FAILURE,
-  msgInvalidValue,
   msgMissingArgument,
   msgNoSuchCommand,
   MSG_NO_SUCH_PREFIX,
@@ -20,7 +19,6 @@ import { parsePrefix } from '../values';
 import { versionAtLeast } from '../options';
 import {
   bool,
-  changeableTargets,
   ConfigSpec,
   configVerbs,
   FieldParser,
@@ -34,6 +32,7 @@ import {
   tableMenu,
   targets,
   text,
+  unsetToDefault,
 } from './common';
 
 /** ✔ A file's contents can be read and changed through `contents` up to 60 KB (MikroTik's Files page). */
@@ -63,23 +62,8 @@ function listMenu(path: string, table: Table<Item>, spec: ConfigSpec, core: SimC
   const render = (item: Item): Row => renderConfig(item, extra);
   return tableMenu(path, table, render, {
     ...configVerbs(table, spec, core),
-    unset: unsetVerb(table, spec, core),
+    unset: unsetToDefault(table, spec, core),
   });
-}
-
-export function unsetVerb(table: Table<Item>, spec: ConfigSpec, core: SimCore): Handler {
-  return (args) => {
-    const name = args.get('value-name');
-    if (name === undefined) throw new Trap(msgMissingArgument('value-name'), CATEGORY.missingItem);
-    if (!(name in spec.fields) || name in spec.defaults) throw new Trap(msgInvalidValue('value-name'));
-    for (const item of changeableTargets(table, args)) {
-      const cfg = { ...item.cfg };
-      delete cfg[name];
-      item.cfg = cfg;
-      table.emit('set', item);
-    }
-    core.configChanged();
-  };
 }
 
 /** ✔ `/ip/hotspot/walled-garden`: HTTP-level entries (`action allow|deny`). */
