@@ -123,12 +123,14 @@ export class RadiusPpp extends AccountingRun<PppActiveItem> implements PppAaa {
       address: session.address,
     };
     const classes = (session.radius?.classes ?? []).map((c): Attribute => ['Class', c]);
+    // The event's time, whichever server (or a fallback tried later) is asked: as the hotspot's accounting.
+    const eventTime = Math.floor(this.now() / 1000);
     const request = this.servers
       .ask('ppp', 'Accounting-Request', 'acct', (entry) => [
         ...pppAttributes(this.state, who, entry, this.listenHost),
         ['Acct-Status-Type', status],
         ['Acct-Delay-Time', 0],
-        ['Event-Timestamp', Math.floor(this.now() / 1000)],
+        ['Event-Timestamp', eventTime],
         ['Acct-Authentic', session.radius ? 'RADIUS' : 'Local'],
         ...classes,
         ...extra,

@@ -20,7 +20,7 @@ import type { SubscriberView } from '../../services/subscriptions/subscribers/ty
 import { shopBranding } from '../../services/shop/vouchers/sheet';
 import type { WebContext } from '../context';
 import { safeEqual } from '../middleware/auth';
-import { browserToken, cookieSecure, peerAddress } from './device-proof';
+import { browserToken, cookieOf, cookieSecure, peerAddress } from './device-proof';
 import { portalFormToken, portalFormTokenValid } from './form-token';
 import { accountPayRoutes, type Asker } from './account-pay';
 import { waitWords } from './login-page';
@@ -43,14 +43,9 @@ const sign = (secret: string, text: string) =>
 
 /** The subscriber id a valid, unexpired cookie names, or null. */
 function signedIn(req: Request, secret: string, now: number): number | null {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name !== COOKIE) continue;
-    const m = /^(\d{1,15})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(rest.join('='));
-    if (!m || Number(m[2]) <= now) return null;
-    return safeEqual(m[3], sign(secret, `${m[1]}.${m[2]}`)) ? Number(m[1]) : null;
-  }
-  return null;
+  const m = /^(\d{1,15})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(cookieOf(req, COOKIE) ?? '');
+  if (!m || Number(m[2]) <= now) return null;
+  return safeEqual(m[3], sign(secret, `${m[1]}.${m[2]}`)) ? Number(m[1]) : null;
 }
 
 /**

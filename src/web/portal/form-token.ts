@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { safeEqual } from '../middleware/auth';
+import { cookieOf } from './device-proof';
 
 /**
  * CSRF protection for the portal's form without a server session per phone: a double-submit token. The
@@ -11,14 +12,8 @@ const COOKIE = 'pisonet_portal';
 const TOKEN_RE = /^[A-Za-z0-9_-]{32}$/;
 
 function cookieToken(req: Request): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === COOKIE) {
-      const value = rest.join('=');
-      return TOKEN_RE.test(value) ? value : undefined;
-    }
-  }
-  return undefined;
+  const value = cookieOf(req, COOKIE);
+  return value !== undefined && TOKEN_RE.test(value) ? value : undefined;
 }
 
 /** The token for this browser, issuing one (cookie) when it has none. */
