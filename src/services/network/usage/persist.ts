@@ -17,7 +17,7 @@ import {
   bulkUpdate,
   jsonRows,
   jsonRowsValue,
-  ROWS_PER_STATEMENT,
+  rowsPerStatement,
   USAGE_SQL_TAG,
   type Cell,
 } from '../../../db/bulk-sql';
@@ -122,9 +122,9 @@ function stageSql(pg: boolean) {
 const STAGE_SQL = { sqlite: stageSql(false), pg: stageSql(true) };
 const stageSqlOf = (trx: Knex) => (isPostgres(trx) ? STAGE_SQL.pg : STAGE_SQL.sqlite);
 
-/** `rows` as jsonRows' bound values, ROWS_PER_STATEMENT rows each. */
+/** `rows` as jsonRows' bound values, rowsPerStatement rows each. */
 export function jsonChunks(pg: boolean, cols: readonly string[], rows: Cell[][]): string[] {
-  return chunks(rows, ROWS_PER_STATEMENT).map((part) => jsonRowsValue(pg, cols, part));
+  return chunks(rows, rowsPerStatement(pg)).map((part) => jsonRowsValue(pg, cols, part));
 }
 
 /**
@@ -184,9 +184,9 @@ interface UsageWrites {
   ended: Array<{ id: number; voucherId: number; mac: string }>;
 }
 
-/** Row ids as JSON arrays, ROWS_PER_STATEMENT each (one bound value a statement). */
-function idChunks(ids: readonly number[]): string[] {
-  return chunks(ids, ROWS_PER_STATEMENT).map((part) => JSON.stringify(part));
+/** Row ids as JSON arrays, rowsPerStatement each (one bound value a statement). */
+function idChunks(pg: boolean, ids: readonly number[]): string[] {
+  return chunks(ids, rowsPerStatement(pg)).map((part) => JSON.stringify(part));
 }
 
 export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
@@ -206,7 +206,7 @@ export function prepareUsage(m: MeterResult, pg: boolean): UsageWrites {
   }
   return {
     clearBaselines: m.clearBaselines,
-    zeroed: idChunks(zeroed),
+    zeroed: idChunks(pg, zeroed),
     presence,
     staged: jsonChunks(pg, POLL_STAGE_COLS, staged),
     several: JSON.stringify(m.vouchers.filter((v) => v.moved > 1).map((v) => v.id)),
@@ -279,7 +279,13 @@ function voucherCorrections(list: VoucherWrite[]): Cell[][] {
  */
 async function logoutsOf(trx: Knex, ended: UsageWrites['ended']): Promise<EventInput[]> {
   if (ended.length === 0) return [];
-  const flipped = await voucherDevices.wentOffline(trx, idChunks(ended.map((e) => e.id)));
+  const flipped = await voucherDevices.wentOffline(
+    trx,
+    idChunks(
+      isPostgres(trx),
+      ended.map((e) => e.id),
+    ),
+  );
   return ended
     .filter((e) => flipped.has(e.id))
     .map((e) => logoutEvent({ voucherId: e.voucherId, mac: e.mac }));
