@@ -5,6 +5,7 @@
  * (its port closed, then opened again on the same port).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,6 +15,18 @@ export type Answer =
   /** Not the API's JSON at all: a proxy or a captive page in the way. */
   | { kind: 'body'; status: number; body: string }
   | { kind: 'refuse' };
+
+/** The first port of the system's ephemeral range, where it says (Linux), if there is room below it. */
+function ephemeralLow(): number | undefined {
+  try {
+    const low = Number(
+      fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > 11_000 ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 abstract class FakeServer {
   private server?: http.Server;
@@ -27,7 +40,45 @@ abstract class FakeServer {
   }
 
   async start(port = 0): Promise<this> {
-    const server = http.createServer((req, res) => {
+    if (port === 0 && this.boundPort === 0) await this.listenOnFreePort();
+    else await this.listenOn(port || this.boundPort);
+    return this;
+  }
+
+  private async listenOn(port: number): Promise<void> {
+    const server = this.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.boundPort = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /**
+   * A port below the system's ephemeral range (Linux: 32768 up), tried at random until one is free. A refusing fake
+   * closes its port and opens it again later; a port from the ephemeral range may meanwhile be handed to any
+   * process listening on port 0 (another test file's fake Telegram took one, and the "refusing" webhook answered
+   * 404), while one below it is only ever taken by name.
+   */
+  private async listenOnFreePort(): Promise<void> {
+    const low = ephemeralLow();
+    if (low === undefined) return this.listenOn(0);
+    for (let i = 0; ; i++) {
+      try {
+        await this.listenOn(10_000 + crypto.randomInt(low - 10_000));
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || i >= 50) throw err;
+      }
+    }
+  }
+
+  private createServer(): http.Server {
+    return http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -35,10 +86,6 @@ abstract class FakeServer {
         this.handle(req, Buffer.concat(chunks), res);
       });
     });
-    await new Promise<void>((resolve) => server.listen(port || this.boundPort, '127.0.0.1', resolve));
-    this.boundPort = (server.address() as AddressInfo).port;
-    this.server = server;
-    return this;
   }
 
   async stop(): Promise<void> {
